@@ -1,0 +1,360 @@
+/*
+ * baseline_gmime.c - the "bare GMime 3" peer for the corpus benchmarks.
+ *
+ *   baseline_gmime MBOX
+ *
+ * Prints one summary line, starting `impl=gmime`, in the format of
+ * /work/shared/bench/README.md ("Summary line"), for comparison with
+ * `<mbox>.truth` and the other baselines.
+ *
+ * This is deliberately the straightforward single-threaded program a GMime
+ * user would write: GMime's own mbox mode splits the file, every part is
+ * transfer-decoded by GMime, text bodies are converted to UTF-8 with GMime's
+ * charset filter (iconv underneath), headers are decoded by GMime, and
+ * attachments are hashed with OpenSSL's SHA-256.  Nothing is tuned beyond
+ * reusing one output buffer.  Where GMime/iconv decodes wrongly (CP932-only
+ * characters labelled ISO-2022-JP or Shift_JIS), its output is used as is:
+ * `hdr_sum` is expected to differ from the truth.  Note that `fffd=0` here
+ * is not a pass: GMimeFilterCharset skips the bytes iconv rejects (EILSEQ)
+ * instead of writing U+FFFD, so those characters vanish or become wrong
+ * kanji silently; in headers GMime writes '?' instead.
+ *
+ * Build: bench/build_baselines.sh OUTDIR
+ */
+#define _GNU_SOURCE  /* memmem */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+#include <openssl/evp.h>
+
+/* ---- 256-bit order-independent checksums ---------------------------------- */
+
+/* A big-endian 256-bit accumulator; addition wraps modulo 2^256. */
+typedef struct {
+	unsigned char b[32];
+} Sum256;
+
+static void sum256_add (Sum256 *acc, const unsigned char h[32])
+{
+	unsigned carry = 0;
+	for (int i = 31; i >= 0; i--) {
+		carry += (unsigned) acc->b[i] + h[i];
+		acc->b[i] = (unsigned char) carry;
+		carry >>= 8;
+	}
+}
+
+static void sum256_add_sha (Sum256 *acc, const void *data, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	EVP_Digest (data, len, md, &mdlen, EVP_sha256 (), NULL);
+	sum256_add (acc, md);
+}
+
+/* Full 64 hex digits, or only the top 64 bits (16 digits) as for the
+ * fname_sum and hdr_sum fields. */
+static void sum256_print (const Sum256 *acc, int nbytes)
+{
+	for (int i = 0; i < nbytes; i++)
+		printf ("%02x", acc->b[i]);
+}
+
+/* ---- the summary ----------------------------------------------------------- */
+
+typedef struct {
+	uint64_t msgs, leaves, atts, att_bytes, dec_bytes;
+	uint64_t zips, zip_members, zip_enc, zip_bad;
+	uint64_t urls, fffd, rfc822, inner_atts, hdr_fffd;
+	Sum256 att_sum, fname_sum, inner_sum, hdr_sum;
+} Summary;
+
+/* ---- UTF-8 helpers ----------------------------------------------------------- */
+
+/* Number of U+FFFD in UTF-8 text; each invalid sequence counts as one too,
+ * as it would become U+FFFD when decoded (g_utf8_make_valid's rule). */
+static uint64_t count_fffd (const char *s, size_t len)
+{
+	static const char repl[] = "\xEF\xBF\xBD";
+	char *valid = NULL;
+	uint64_t n = 0;
+
+	if (!g_utf8_validate_len (s, len, NULL)) {
+		valid = g_utf8_make_valid (s, (gssize) len);
+		s = valid;
+		len = strlen (valid);
+	}
+	for (const char *p = s, *end = s + len;
+	     (p = memmem (p, (size_t) (end - p), repl, 3)) != NULL; p += 3)
+		n++;
+	g_free (valid);
+	return n;
+}
+
+/* Append header text to out without ASCII whitespace (TAB LF FF CR SPACE)
+ * and U+3000; the input must be valid UTF-8. */
+static void append_stripped (GString *out, const char *s)
+{
+	for (const char *p = s; *p; p = g_utf8_next_char (p)) {
+		gunichar c = g_utf8_get_char (p);
+		if (c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ' || c == 0x3000)
+			continue;
+		g_string_append_unichar (out, c);
+	}
+}
+
+/* GMime's decoded strings should be UTF-8 already; anything that is not
+ * (lone surrogates, stray bytes) becomes U+FFFD as the README requires. */
+static char *make_valid (const char *s)
+{
+	return g_utf8_make_valid (s ? s : "", -1);
+}
+
+/* ---- URL scanner ---------------------------------------------------------------
+ * The regex https?://[A-Za-z0-9._~:/?#@!$&*+,;=%-]+ run as findall: leftmost
+ * matches, greedy, non-overlapping.  The class is ASCII only, so scanning the
+ * UTF-8 bytes is the same as scanning the decoded characters. */
+
+static int url_char (unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       (c != 0 && strchr ("._~:/?#@!$&*+,;=%-", c) != NULL);
+}
+
+static uint64_t count_urls (const char *s, size_t len)
+{
+	const char *end = s + len, *p = s;
+	uint64_t n = 0;
+
+	while ((p = memmem (p, (size_t) (end - p), "http", 4)) != NULL) {
+		const char *q = p + 4;
+		if (q < end && *q == 's')
+			q++;
+		if (end - q > 3 && memcmp (q, "://", 3) == 0 && url_char ((unsigned char) q[3])) {
+			q += 3;
+			while (q < end && url_char ((unsigned char) *q))
+				q++;
+			n++;
+			p = q;  /* non-overlapping: resume after the match */
+		} else {
+			p++;
+		}
+	}
+	return n;
+}
+
+/* ---- ZIP central directory ------------------------------------------------------ */
+
+static unsigned rd16 (const unsigned char *p) { return p[0] | (unsigned) p[1] << 8; }
+static uint32_t rd32 (const unsigned char *p) { return rd16 (p) | (uint32_t) rd16 (p + 2) << 16; }
+
+/* Count central-directory entries and those with general-purpose flag bit 0
+ * (traditional PKWARE / ZipCrypto).  Returns FALSE if the end record or an
+ * entry is missing. */
+static gboolean zip_central_directory (const unsigned char *d, size_t len, uint64_t *members, uint64_t *enc)
+{
+	size_t eocd, stop, pos;
+	unsigned total, i;
+
+	if (len < 22)
+		return FALSE;
+	/* the end record is in the last 22 + 65535 (max comment) bytes */
+	stop = len > 22 + 0xFFFF ? len - 22 - 0xFFFF : 0;
+	for (eocd = len - 22; ; eocd--) {
+		if (memcmp (d + eocd, "PK\5\6", 4) == 0)
+			break;
+		if (eocd == stop)
+			return FALSE;
+	}
+	total = rd16 (d + eocd + 10);
+	pos = rd32 (d + eocd + 16);
+	for (i = 0; i < total; i++) {
+		if (pos > len || len - pos < 46 || memcmp (d + pos, "PK\1\2", 4) != 0)
+			return FALSE;
+		*enc += rd16 (d + pos + 8) & 1;
+		pos += 46 + (size_t) rd16 (d + pos + 28) + rd16 (d + pos + 30) + rd16 (d + pos + 32);
+	}
+	*members += total;
+	return TRUE;
+}
+
+/* ---- the walk ------------------------------------------------------------------- */
+
+/* Transfer-decoded content of a leaf, written into buf (reused). */
+static void decode_part (GMimePart *part, GByteArray *buf)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content (part);
+	GMimeStream *mem;
+
+	g_byte_array_set_size (buf, 0);
+	if (content == NULL)
+		return;
+	mem = g_mime_stream_mem_new_with_byte_array (buf);
+	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+	g_mime_data_wrapper_write_to_stream (content, mem);
+	g_object_unref (mem);
+}
+
+/* A decoded text body -> URL and U+FFFD counts, via GMime's charset filter
+ * (the conversion g_mime_text_part_get_text does, without decoding twice). */
+static void scan_text (Summary *s, GMimeObject *obj, GByteArray *buf)
+{
+	const char *charset = g_mime_object_get_content_type_parameter (obj, "charset");
+	GMimeFilter *filter = charset ? g_mime_filter_charset_new (charset, "UTF-8") : NULL;
+	char *out = (char *) buf->data;
+	size_t outlen = buf->len, outpre;
+
+	if (filter != NULL)
+		g_mime_filter_complete (filter, (char *) buf->data, buf->len, 0, &out, &outlen, &outpre);
+	s->urls += count_urls (out, outlen);
+	s->fffd += count_fffd (out, outlen);
+	if (filter != NULL)
+		g_object_unref (filter);
+}
+
+static void leaf (Summary *s, GMimePart *part, gboolean inner, GByteArray *buf)
+{
+	GMimeObject *obj = GMIME_OBJECT (part);
+	GMimeContentType *ct = g_mime_object_get_content_type (obj);
+	GMimeContentDisposition *cd = g_mime_object_get_content_disposition (obj);
+	const char *disp = cd ? g_mime_content_disposition_get_disposition (cd) : NULL;
+	gboolean body;
+
+	decode_part (part, buf);
+	s->leaves++;
+	s->dec_bytes += buf->len;
+
+	/* mailparser's rule: text/plain or text/html with no disposition or
+	 * "inline" is a body; every other leaf is an attachment */
+	body = (g_mime_content_type_is_type (ct, "text", "plain") ||
+		g_mime_content_type_is_type (ct, "text", "html")) &&
+	       (disp == NULL || g_ascii_strcasecmp (disp, "inline") == 0);
+	if (body) {
+		if (!inner)
+			scan_text (s, obj, buf);
+		return;
+	}
+	if (inner) {
+		s->inner_atts++;
+		sum256_add_sha (&s->inner_sum, buf->data, buf->len);
+		return;
+	}
+	s->atts++;
+	s->att_bytes += buf->len;
+	sum256_add_sha (&s->att_sum, buf->data, buf->len);
+	{
+		/* Content-Disposition filename, else Content-Type name; decoded */
+		char *fname = make_valid (g_mime_part_get_filename (part));
+		sum256_add_sha (&s->fname_sum, fname, strlen (fname));
+		g_free (fname);
+	}
+	if (buf->len >= 4 && memcmp (buf->data, "PK\3\4", 4) == 0) {
+		s->zips++;
+		if (!zip_central_directory (buf->data, buf->len, &s->zip_members, &s->zip_enc))
+			s->zip_bad++;
+	}
+}
+
+static void walk (Summary *s, GMimeObject *obj, gboolean inner, GByteArray *buf)
+{
+	if (GMIME_IS_MULTIPART (obj)) {
+		GMimeMultipart *mp = GMIME_MULTIPART (obj);
+		int n = g_mime_multipart_get_count (mp);
+		for (int i = 0; i < n; i++)
+			walk (s, g_mime_multipart_get_part (mp, i), inner, buf);
+	} else if (GMIME_IS_MESSAGE_PART (obj)) {
+		GMimeMessage *msg = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
+		GMimeContentDisposition *cd = g_mime_object_get_content_disposition (obj);
+
+		s->rfc822++;
+		/* mailparser returns an attached forwarded message whole, as one
+		 * attachment; what is inside it is counted as "inner" */
+		if (cd != NULL && g_mime_content_disposition_is_attachment (cd))
+			inner = TRUE;
+		if (msg != NULL && g_mime_message_get_mime_part (msg) != NULL)
+			walk (s, g_mime_message_get_mime_part (msg), inner, buf);
+	} else if (GMIME_IS_PART (obj)) {
+		leaf (s, GMIME_PART (obj), inner, buf);
+	}
+}
+
+/* Subject + 0x1F + first From display name, whitespace removed, hashed. */
+static void headers (Summary *s, GMimeMessage *msg)
+{
+	InternetAddressList *from = g_mime_message_get_from (msg);
+	const char *name = NULL;
+	char *subject, *vname;
+	GString *key = g_string_new (NULL);
+
+	if (from != NULL && internet_address_list_length (from) > 0)
+		name = internet_address_get_name (internet_address_list_get_address (from, 0));
+	subject = make_valid (g_mime_message_get_subject (msg));
+	vname = make_valid (name);
+	append_stripped (key, subject);
+	g_string_append_c (key, '\x1f');
+	append_stripped (key, vname);
+	s->hdr_fffd += count_fffd (key->str, key->len);
+	sum256_add_sha (&s->hdr_sum, key->str, key->len);
+	g_string_free (key, TRUE);
+	g_free (subject);
+	g_free (vname);
+}
+
+int main (int argc, char **argv)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+	GByteArray *buf;
+	GError *err = NULL;
+	Summary s;
+
+	if (argc != 2) {
+		fprintf (stderr, "usage: %s MBOX\n", argv[0]);
+		return 2;
+	}
+	g_mime_init ();
+	memset (&s, 0, sizeof s);
+
+	if (!(stream = g_mime_stream_fs_open (argv[1], O_RDONLY, 0, &err))) {
+		fprintf (stderr, "%s: %s\n", argv[1], err->message);
+		return 1;
+	}
+	parser = g_mime_parser_new_with_stream (stream);
+	g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
+	buf = g_byte_array_new ();
+
+	while (!g_mime_parser_eos (parser)) {
+		if (!(msg = g_mime_parser_construct_message (parser, NULL)))
+			break;
+		s.msgs++;
+		headers (&s, msg);
+		if (g_mime_message_get_mime_part (msg) != NULL)
+			walk (&s, g_mime_message_get_mime_part (msg), FALSE, buf);
+		g_object_unref (msg);
+	}
+
+	printf ("impl=gmime msgs=%" PRIu64 " leaves=%" PRIu64 " atts=%" PRIu64 " att_bytes=%" PRIu64
+		" dec_bytes=%" PRIu64 " att_sum=", s.msgs, s.leaves, s.atts, s.att_bytes, s.dec_bytes);
+	sum256_print (&s.att_sum, 32);
+	printf (" fname_sum=");
+	sum256_print (&s.fname_sum, 8);
+	printf (" zips=%" PRIu64 " zip_members=%" PRIu64 " zip_enc=%" PRIu64 " urls=%" PRIu64
+		" fffd=%" PRIu64 " rfc822=%" PRIu64 " inner_atts=%" PRIu64 " inner_sum=",
+		s.zips, s.zip_members, s.zip_enc, s.urls, s.fffd, s.rfc822, s.inner_atts);
+	sum256_print (&s.inner_sum, 32);
+	printf (" hdr_sum=");
+	sum256_print (&s.hdr_sum, 8);
+	printf (" hdr_fffd=%" PRIu64 " zip_bad=%" PRIu64 "\n", s.hdr_fffd, s.zip_bad);
+
+	g_byte_array_unref (buf);
+	g_object_unref (parser);
+	g_object_unref (stream);
+	g_mime_shutdown ();
+	return 0;
+}

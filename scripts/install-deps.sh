@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency from Debian 12 packages. Idempotent: packages that are
+# already present are not touched, so a second run costs one dpkg query.
+# Usage: scripts/install-deps.sh [--tests]
+set -euo pipefail
+
+runtime_build=(
+  build-essential cmake ninja-build pkg-config git python3
+  libgmime-3.0-dev libglib2.0-dev libicu-dev libuchardet-dev libgumbo-dev libssl-dev
+  libcli11-dev nlohmann-json3-dev
+)
+tests=(
+  libgtest-dev libgmock-dev libbenchmark-dev clang-16 libclang-rt-16-dev clang-format
+)
+
+want=("${runtime_build[@]}")
+if [[ "${1:-}" == "--tests" ]]; then want+=("${tests[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#want[@]} packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The two set-up commands of README.md.
+#   scripts/setup.sh run    install what is missing, build, analyse the bundled example mails
+#   scripts/setup.sh test   install what is missing (test tools too), build, run every test
+# Environment: BUILD_DIR (default build), JOBS (default nproc), CI=true makes warnings errors and
+# runs the short fuzz smoke tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-run}
+build=${BUILD_DIR:-build}
+jobs=${JOBS:-$(nproc)}
+
+case "$mode" in
+  run)
+    scripts/install-deps.sh
+    cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DEMOTRIAGE_TESTS=OFF > /dev/null
+    cmake --build "$build" -j "$jobs" --target emotriage
+    "$build/src/cli/emotriage" parse examples/mail
+    ;;
+  test)
+    scripts/install-deps.sh --tests
+    werror=OFF
+    [[ "${CI:-}" == "true" ]] && werror=ON
+    cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEMOTRIAGE_WERROR="$werror" > /dev/null
+    cmake --build "$build" -j "$jobs"
+    ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 900
+    scripts/fuzz.sh smoke
+    ;;
+  *)
+    echo "usage: scripts/setup.sh run|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,140 @@
+#include "app/pipeline.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <variant>
+
+#include "mime/parser.hpp"
+
+namespace emotriage::app {
+
+core::Message parse_raw(const ingest::RawMessage& raw, const core::Limits& limits) {
+  core::Message message = mime::parse_message(raw.bytes, raw.locator, limits);
+  if (raw.truncated) {
+    message.size = raw.original_size;
+    message.add_finding(core::limit_finding("message_bytes", limits.message_bytes));
+  }
+  return message;
+}
+
+namespace {
+
+using Event = std::variant<core::Message, core::Error, ingest::Skipped>;
+
+// Bounded hand-over between the reader, the parsers and the caller's thread.
+class Batch {
+ public:
+  Batch(const BatchOptions& options, unsigned workers)
+      : options_(options), window_(static_cast<std::uint64_t>(workers) * 4 + 8) {}
+
+  // Reader side.
+  void submit_raw(ingest::RawMessage&& raw) {
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [&] { return next_seq_ - delivered_ < window_; });
+    queue_.push_back({next_seq_++, std::move(raw)});
+    work_.notify_one();
+  }
+  void submit_event(Event&& event) {
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [&] { return next_seq_ - delivered_ < window_; });
+    done_.emplace(next_seq_++, std::move(event));
+    ready_.notify_one();
+  }
+  void close_input() {
+    std::lock_guard lock(mutex_);
+    input_closed_ = true;
+    work_.notify_all();
+    ready_.notify_one();
+  }
+
+  // Worker side.
+  void work() {
+    while (true) {
+      std::pair<std::uint64_t, ingest::RawMessage> item;
+      {
+        std::unique_lock lock(mutex_);
+        work_.wait(lock, [&] { return !queue_.empty() || input_closed_; });
+        if (queue_.empty()) return;
+        item = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      core::Message message = parse_raw(item.second, options_.limits);
+      std::lock_guard lock(mutex_);
+      done_.emplace(item.first, std::move(message));
+      ready_.notify_one();
+    }
+  }
+
+  // Caller side: next event in order, or nullopt when everything has been delivered.
+  std::optional<Event> next() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] {
+      return done_.contains(delivered_) || (input_closed_ && delivered_ == next_seq_);
+    });
+    auto it = done_.find(delivered_);
+    if (it == done_.end()) return std::nullopt;
+    Event event = std::move(it->second);
+    done_.erase(it);
+    ++delivered_;
+    room_.notify_all();
+    return event;
+  }
+
+ private:
+  const BatchOptions& options_;
+  const std::uint64_t window_;
+  std::mutex mutex_;
+  std::condition_variable work_, ready_, room_;
+  std::deque<std::pair<std::uint64_t, ingest::RawMessage>> queue_;
+  std::map<std::uint64_t, Event> done_;
+  std::uint64_t next_seq_ = 0;
+  std::uint64_t delivered_ = 0;
+  bool input_closed_ = false;
+};
+
+}  // namespace
+
+BatchStats run_batch(const std::vector<std::string>& inputs, const BatchOptions& options,
+                     const BatchEvents& events) {
+  mime::initialize();
+  unsigned workers = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  Batch batch(options, workers);
+  BatchStats stats;
+
+  ingest::Options ingest_options;
+  ingest_options.max_message_bytes = options.limits.message_bytes;
+  std::thread reader([&] {
+    ingest::Visitor visitor{
+        .message = [&](ingest::RawMessage&& raw) { batch.submit_raw(std::move(raw)); },
+        .error = [&](core::Error error) { batch.submit_event(std::move(error)); },
+        .skipped = [&](ingest::Skipped skipped) { batch.submit_event(std::move(skipped)); },
+    };
+    for (const auto& input : inputs) ingest::read_input(input, ingest_options, visitor);
+    batch.close_input();
+  });
+  std::vector<std::jthread> pool;
+  for (unsigned i = 0; i < workers; ++i) pool.emplace_back([&] { batch.work(); });
+
+  while (auto event = batch.next()) {
+    if (auto* message = std::get_if<core::Message>(&*event)) {
+      ++stats.messages;
+      stats.bytes += message->size;
+      if (events.message) events.message(std::move(*message));
+      if (events.progress) events.progress(stats.messages, stats.bytes);
+    } else if (auto* error = std::get_if<core::Error>(&*event)) {
+      ++stats.errors;
+      if (events.error) events.error(*error);
+    } else if (auto* skipped = std::get_if<ingest::Skipped>(&*event)) {
+      ++stats.skipped;
+      if (events.skipped) events.skipped(*skipped);
+    }
+  }
+  reader.join();
+  return stats;
+}
+
+}  // namespace emotriage::app

@@ -1,0 +1,43 @@
+// The facade that the CLI and the web UI (and later a mail filter) share: inputs -> raw messages
+// -> parsed messages, as a parallel map with results delivered in input order.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/limits.hpp"
+#include "core/message.hpp"
+#include "ingest/source.hpp"
+
+namespace emotriage::app {
+
+// One message, parsed. Pure: no I/O, no global state; safe to call from any thread.
+core::Message parse_raw(const ingest::RawMessage& raw, const core::Limits& limits);
+
+struct BatchOptions {
+  core::Limits limits;
+  unsigned jobs = 0;  // 0: all cores
+};
+
+struct BatchEvents {
+  std::function<void(core::Message&&)> message;     // in input order
+  std::function<void(const core::Error&)> error;    // an input could not be read
+  std::function<void(const ingest::Skipped&)> skipped;
+  std::function<void(std::uint64_t messages, std::uint64_t bytes)> progress;  // may be empty
+};
+
+struct BatchStats {
+  std::uint64_t messages = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t skipped = 0;
+};
+
+// Reads every input and parses its messages on `jobs` threads. Events arrive on the calling
+// thread, in order. Memory stays bounded: reading waits while too many results are pending.
+BatchStats run_batch(const std::vector<std::string>& inputs, const BatchOptions& options,
+                     const BatchEvents& events);
+
+}  // namespace emotriage::app

@@ -1,0 +1,24 @@
+// The emotriage command: a thin front end over the app library.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "cli/parse_command.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"emotriage: Emotet-style mail incident triage / Emotet 型メール対応支援ツール"};
+  app.set_version_flag("--version", EMOTRIAGE_VERSION);
+  app.require_subcommand(1);
+  int exit_code = 0;
+  emotriage::cli::add_parse_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  } catch (const std::exception& e) {
+    std::cerr << "emotriage: internal error: " << e.what() << "\n";
+    return 2;
+  }
+  return exit_code;
+}

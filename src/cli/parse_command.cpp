@@ -1,0 +1,104 @@
+#include "cli/parse_command.hpp"
+
+#include <iostream>
+#include <memory>
+
+#include "app/pipeline.hpp"
+#include "cli/output.hpp"
+#include "report/dump.hpp"
+
+namespace emotriage::cli {
+
+namespace {
+
+struct ParseOptions {
+  std::vector<std::string> inputs;
+  std::string format = "text";
+  std::string lang;
+  std::vector<std::string> limits;
+  unsigned jobs = 0;
+};
+
+constexpr auto kJsonErrors = nlohmann::ordered_json::error_handler_t::replace;
+
+int run_parse(const ParseOptions& options) {
+  app::BatchOptions batch;
+  batch.jobs = options.jobs;
+  for (const auto& assignment : options.limits) {
+    if (auto problem = batch.limits.set(assignment)) {
+      std::cerr << "emotriage: --limit " << assignment << ": " << *problem << "\n";
+      return 2;
+    }
+  }
+  report::DumpOptions dump;
+  dump.lang = language_from(options.lang);
+  const bool json = options.format == "json";
+  Progress progress;
+  nlohmann::ordered_json errors = nlohmann::ordered_json::array();
+  nlohmann::ordered_json skipped = nlohmann::ordered_json::array();
+  bool first = true;
+  if (json) {
+    std::cout << "{\"tool\":\"emotriage\",\"version\":\"" << EMOTRIAGE_VERSION
+              << "\",\"command\":\"parse\",\"messages\":[\n";
+  }
+  app::BatchEvents events{
+      .message =
+          [&](core::Message&& message) {
+            if (json) {
+              if (!first) std::cout << ",\n";
+              first = false;
+              std::cout << report::message_dump_json(message, dump).dump(-1, ' ', false, kJsonErrors);
+            } else {
+              std::cout << neutralize_controls(report::message_dump_text(message, dump)) << "\n";
+            }
+          },
+      .error =
+          [&](const core::Error& error) {
+            errors.push_back({{"error", error.detail}});
+            std::cerr << "emotriage: " << neutralize_controls(error.detail) << "\n";
+          },
+      .skipped =
+          [&](const ingest::Skipped& item) {
+            skipped.push_back({{"source", item.locator}, {"reason", item.reason}});
+          },
+      .progress = [&](std::uint64_t messages, std::uint64_t bytes) { progress.update(messages, bytes); },
+  };
+  app::BatchStats stats = app::run_batch(options.inputs, batch, events);
+  if (json) {
+    std::cout << "\n],\"errors\":" << errors.dump(-1, ' ', false, kJsonErrors)
+              << ",\"skipped\":" << skipped.dump(-1, ' ', false, kJsonErrors) << "}\n";
+  } else {
+    for (const auto& item : skipped) {
+      std::cout << neutralize_controls(std::string(report::pick(dump.lang, "読み飛ばし: ", "skipped: ")) +
+                                       item["source"].get<std::string>() + " (" +
+                                       item["reason"].get<std::string>() + ")")
+                << "\n";
+    }
+    std::cout << stats.messages << report::pick(dump.lang, " 通のメールを読みました", " messages read");
+    if (stats.errors > 0) {
+      std::cout << report::pick(dump.lang, "、読めない入力 ", ", unreadable inputs: ") << stats.errors;
+    }
+    std::cout << "\n";
+  }
+  std::cout.flush();
+  return stats.errors > 0 ? 2 : 0;
+}
+
+}  // namespace
+
+void add_parse_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<ParseOptions>();
+  auto* command = app.add_subcommand(
+      "parse", "Forensic dump of mails: headers, route, authentication, parts, hashes / メールの解析ダンプ");
+  command->add_option("inputs", options->inputs, ".eml, mbox, Maildir, folder, or - for stdin")
+      ->required();
+  command->add_option("--format", options->format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  command->add_option("--lang", options->lang, "ja or en (default: from the locale)")
+      ->check(CLI::IsMember({"ja", "en"}));
+  command->add_option("--limit", options->limits, "override a limit, NAME=VALUE (see docs/limits.md)");
+  command->add_option("-j,--jobs", options->jobs, "worker threads (default: all cores)");
+  command->callback([options, &exit_code] { exit_code = run_parse(*options); });
+}
+
+}  // namespace emotriage::cli

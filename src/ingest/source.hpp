@@ -1,0 +1,51 @@
+// Step 1: obtain the mail. Turns inputs (a file, an mbox, a Maildir, a folder tree, stdin) into
+// raw messages with a stable locator. Reads only; never executes, renders or writes anything.
+// An mbox is streamed through a bounded window, never held whole.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <string>
+
+#include "core/error.hpp"
+
+namespace emotriage::ingest {
+
+struct RawMessage {
+  std::string locator;       // "a.eml", "box.mbox#1234" (byte offset of the From_ line), "Md/cur/x"
+  std::string bytes;         // at most Options::max_message_bytes
+  std::uint64_t original_size = 0;
+  bool truncated = false;    // bytes were cut at max_message_bytes
+};
+
+struct Options {
+  std::uint64_t max_message_bytes = 160ull << 20;
+  std::size_t read_chunk = 4u << 20;
+};
+
+// What a folder walk passed over and why (not mail, unsupported format).
+struct Skipped {
+  std::string locator;
+  std::string reason;
+};
+
+struct Visitor {
+  std::function<void(RawMessage&&)> message;
+  std::function<void(core::Error)> error;    // an input (or a file in a folder) could not be read
+  std::function<void(Skipped)> skipped;
+};
+
+// Reads one input: "-" is stdin, a folder is walked (Maildir cur/ and new/ or any tree, in
+// sorted order, symlinks not followed), a file is sniffed by content (mbox or one message).
+void read_input(const std::string& input, const Options& options, const Visitor& visitor);
+
+// Splits an mbox stream into messages (mboxo / mboxrd: ">From " lines are unescaped). Exposed
+// for tests and fuzzing. `name` prefixes the locators.
+void read_mbox(std::istream& in, const std::string& name, const Options& options,
+               const Visitor& visitor);
+
+// What the first bytes of a file look like.
+enum class Kind { mbox, message, outlook_msg, unknown };
+Kind sniff(std::string_view head);
+
+}  // namespace emotriage::ingest

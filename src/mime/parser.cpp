@@ -1,0 +1,447 @@
+#include "mime/parser.hpp"
+
+#include <gmime/gmime.h>
+
+#include <chrono>
+#include <mutex>
+#include <set>
+
+#include "core/hash.hpp"
+#include "core/text.hpp"
+#include "mime/address.hpp"
+#include "mime/charset.hpp"
+#include "mime/html.hpp"
+#include "mime/params.hpp"
+#include "mime/rfc2047.hpp"
+#include "mime/structured.hpp"
+
+namespace emotriage::mime {
+
+namespace {
+
+using core::Finding;
+using core::Severity;
+
+constexpr std::size_t kMaxReceivedHops = 200;
+
+// GLib objects released on scope exit.
+template <class T>
+struct GObjectPtr {
+  T* ptr = nullptr;
+  explicit GObjectPtr(T* p) : ptr(p) {}
+  GObjectPtr(const GObjectPtr&) = delete;
+  GObjectPtr& operator=(const GObjectPtr&) = delete;
+  ~GObjectPtr() {
+    if (ptr != nullptr) g_object_unref(ptr);
+  }
+};
+
+Finding malformed(std::string ja, std::string en, std::string_view evidence,
+                  std::string part = {}) {
+  return core::malformed_finding(std::move(ja), std::move(en), evidence, std::move(part));
+}
+
+Finding limit_exceeded(std::string_view limit_name, std::uint64_t limit_value,
+                       std::string part = {}) {
+  return core::limit_finding(limit_name, limit_value, std::move(part));
+}
+
+// What GMime's parser reports; translated once per message into findings.
+struct WarningSink {
+  std::set<int> codes;
+  std::string first_item;
+};
+
+void on_gmime_warning(gint64, GMimeParserWarning code, const gchar* item, gpointer user_data) {
+  auto* sink = static_cast<WarningSink*>(user_data);
+  if (sink->codes.insert(static_cast<int>(code)).second && item != nullptr &&
+      sink->first_item.empty()) {
+    sink->first_item = item;
+  }
+}
+
+void report_gmime_warnings(const WarningSink& sink, core::Message& message) {
+  for (int code : sink.codes) {
+    switch (static_cast<GMimeParserWarning>(code)) {
+      case GMIME_WARN_TRUNCATED_MESSAGE:
+        message.add_finding(malformed("メールが途中で切れています", "the message is truncated", {}));
+        break;
+      case GMIME_WARN_MALFORMED_MESSAGE:
+      case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+        message.add_finding(malformed("メールの構造が壊れています", "the message structure is broken",
+                                      sink.first_item));
+        break;
+      case GMIME_WARN_MALFORMED_MULTIPART:
+      case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+        message.add_finding(malformed("マルチパートの区切りが壊れています",
+                                      "a multipart has a missing or broken boundary",
+                                      sink.first_item));
+        break;
+      case GMIME_CRIT_INVALID_HEADER_NAME:
+        message.add_finding(malformed("不正なヘッダー名があります", "an invalid header name was found",
+                                      sink.first_item));
+        break;
+      case GMIME_CRIT_NESTING_OVERFLOW:
+        message.add_finding(limit_exceeded("gmime_nesting", 100));
+        break;
+      default:
+        break;  // duplicated headers and the like are normal in real mail
+    }
+  }
+}
+
+// Per-message parse state: limits, budgets and where findings go.
+class MessageBuilder {
+ public:
+  MessageBuilder(core::Message& message, const core::Limits& limits)
+      : message_(message),
+        limits_(limits),
+        deadline_(std::chrono::steady_clock::now() +
+                  std::chrono::milliseconds(limits.message_millis)) {}
+
+  void fill_envelope(GMimeObject* object, core::Envelope& envelope, const std::string& where);
+  void walk(GMimeObject* root);
+
+ private:
+  bool over_time() {
+    if (timed_out_) return true;
+    if (std::chrono::steady_clock::now() > deadline_) {
+      timed_out_ = true;
+      message_.add_finding(limit_exceeded("message_millis", limits_.message_millis));
+    }
+    return timed_out_;
+  }
+  void fill_leaf(GMimePart* part, core::Part& out);
+  void decode_text(core::Part& out);
+  void describe_part(GMimeObject* object, core::Part& out);
+
+  core::Message& message_;
+  const core::Limits& limits_;
+  std::chrono::steady_clock::time_point deadline_;
+  std::uint64_t decoded_total_ = 0;
+  bool timed_out_ = false;
+  bool decoded_limit_reported_ = false;
+};
+
+std::string header_raw_value(GMimeHeader* header) {
+  const char* raw = g_mime_header_get_raw_value(header);
+  std::string_view value = raw != nullptr ? std::string_view(raw) : std::string_view();
+  return std::string(core::trim(value));
+}
+
+void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope,
+                                   const std::string& where) {
+  GMimeHeaderList* list = g_mime_object_get_header_list(object);
+  int count = list != nullptr ? g_mime_header_list_get_count(list) : 0;
+  if (static_cast<std::uint32_t>(count) > limits_.header_count) {
+    message_.add_finding(limit_exceeded("header_count", limits_.header_count, where));
+    count = static_cast<int>(limits_.header_count);
+  }
+  bool header_bytes_reported = false;
+  std::string to_raw, cc_raw, bcc_raw;
+  for (int i = 0; i < count; ++i) {
+    GMimeHeader* header = g_mime_header_list_get_header_at(list, i);
+    const char* name_c = g_mime_header_get_name(header);
+    core::Header out;
+    core::repair_utf8(name_c != nullptr ? name_c : "", out.name);
+    std::string raw = header_raw_value(header);
+    if (raw.size() > limits_.header_bytes) {
+      if (!header_bytes_reported) {
+        message_.add_finding(limit_exceeded("header_bytes", limits_.header_bytes, where));
+        header_bytes_reported = true;
+      }
+      raw.resize(limits_.header_bytes);
+    }
+    DecodedHeader decoded = decode_header_text(raw);
+    if (decoded.malformed) {
+      message_.add_finding(malformed("ヘッダー " + out.name + " の文字コードが壊れています",
+                                     "header " + out.name + " has broken encoding", raw, where));
+    }
+    out.value = std::move(decoded.text);
+    std::string unfolded = unfold(raw);
+    core::repair_utf8(unfolded, out.raw);
+
+    const std::string& name = out.name;
+    auto is = [&](std::string_view wanted) { return core::iequals(name, wanted); };
+    auto addresses = [&](std::vector<core::Mailbox>& target) {
+      if (!target.empty()) return;
+      AddressList list_parsed = parse_address_list(raw);
+      target = std::move(list_parsed.mailboxes);
+    };
+    auto append_list = [&](std::string& acc) {
+      if (!acc.empty()) acc += ", ";
+      acc += raw;
+    };
+    if (is("From")) addresses(envelope.from);
+    else if (is("Sender")) addresses(envelope.sender);
+    else if (is("Reply-To")) addresses(envelope.reply_to);
+    else if (is("Return-Path")) addresses(envelope.return_path);
+    else if (is("To")) append_list(to_raw);
+    else if (is("Cc")) append_list(cc_raw);
+    else if (is("Bcc")) append_list(bcc_raw);
+    else if (is("Subject")) {
+      if (envelope.find("Subject") == nullptr) envelope.subject = out.value;
+    } else if (is("Date")) {
+      if (envelope.date_raw.empty()) {
+        envelope.date_raw = out.raw;
+        envelope.date = parse_date(out.raw).value_or("");
+      }
+    } else if (is("Message-ID")) {
+      if (envelope.message_id.empty()) {
+        auto ids = parse_message_ids(out.raw);
+        if (!ids.empty()) envelope.message_id = ids.front();
+      }
+    } else if (is("In-Reply-To")) {
+      if (envelope.in_reply_to.empty()) {
+        auto ids = parse_message_ids(out.raw);
+        if (!ids.empty()) envelope.in_reply_to = ids.front();
+      }
+    } else if (is("References")) {
+      if (envelope.references.empty()) envelope.references = parse_message_ids(out.raw);
+    } else if (is("Received")) {
+      if (envelope.received.size() < kMaxReceivedHops) {
+        envelope.received.push_back(parse_received(out.raw));
+      }
+    } else if (is("Authentication-Results")) {
+      auto results = parse_authentication_results(out.raw);
+      for (auto& result : results) envelope.auth_results.push_back(std::move(result));
+    } else if (is("DKIM-Signature")) {
+      envelope.dkim_signatures.push_back(parse_dkim_signature(out.raw));
+    }
+    envelope.headers.push_back(std::move(out));
+  }
+  if (!to_raw.empty()) envelope.to = parse_address_list(to_raw).mailboxes;
+  if (!cc_raw.empty()) envelope.cc = parse_address_list(cc_raw).mailboxes;
+  if (!bcc_raw.empty()) envelope.bcc = parse_address_list(bcc_raw).mailboxes;
+  if (envelope.date_raw.empty() == false && envelope.date.empty()) {
+    message_.add_finding(malformed("Date ヘッダーを解釈できません", "the Date header cannot be parsed",
+                                   envelope.date_raw, where));
+  }
+}
+
+// Raw value of the first header `name` of this entity (Content-Type etc.), or empty.
+std::string entity_header(GMimeObject* object, const char* name) {
+  GMimeHeaderList* list = g_mime_object_get_header_list(object);
+  if (list == nullptr) return {};
+  int count = g_mime_header_list_get_count(list);
+  for (int i = 0; i < count; ++i) {
+    GMimeHeader* header = g_mime_header_list_get_header_at(list, i);
+    const char* header_name = g_mime_header_get_name(header);
+    if (header_name != nullptr && core::iequals(header_name, name)) return header_raw_value(header);
+  }
+  return {};
+}
+
+void MessageBuilder::describe_part(GMimeObject* object, core::Part& out) {
+  // GMime decides the structure (multipart or not); the project decodes the parameters.
+  GMimeContentType* type = g_mime_object_get_content_type(object);
+  const char* media = type != nullptr ? g_mime_content_type_get_media_type(type) : nullptr;
+  const char* subtype = type != nullptr ? g_mime_content_type_get_media_subtype(type) : nullptr;
+  out.content_type = core::ascii_lower(std::string(media ? media : "text") + "/" +
+                                       (subtype ? subtype : "plain"));
+  std::string repaired;
+  core::repair_utf8(out.content_type, repaired);
+  out.content_type = std::move(repaired);
+
+  ParsedField content_type = parse_field_with_params(entity_header(object, "Content-Type"));
+  ParsedField disposition = parse_field_with_params(entity_header(object, "Content-Disposition"));
+  if (content_type.malformed || disposition.malformed) {
+    message_.add_finding(malformed("Content-Type / Content-Disposition のパラメーターが壊れています",
+                                   "broken Content-Type / Content-Disposition parameters",
+                                   entity_header(object, "Content-Type"), out.path));
+  }
+  out.charset = canonical_charset(content_type.param("charset"));
+  core::repair_utf8(disposition.value, out.disposition);
+  std::string filename(disposition.param("filename"));
+  if (filename.empty()) filename = content_type.param("name");
+  out.filename = std::move(filename);
+  std::string cte = core::ascii_lower(core::trim(entity_header(object, "Content-Transfer-Encoding")));
+  core::repair_utf8(cte, out.transfer_encoding);
+  auto ids = parse_message_ids(entity_header(object, "Content-ID"));
+  if (!ids.empty()) out.content_id = ids.front();
+  std::string description = entity_header(object, "Content-Description");
+  if (!description.empty()) out.description = decode_header_text(description).text;
+}
+
+void MessageBuilder::decode_text(core::Part& out) {
+  std::string_view bytes = out.content;
+  if (bytes.size() > limits_.text_bytes) {
+    message_.add_finding(limit_exceeded("text_bytes", limits_.text_bytes, out.path));
+    bytes = bytes.substr(0, limits_.text_bytes);
+  }
+  DecodedText decoded = decode_to_utf8(bytes, out.charset);
+  out.decoded_charset = decoded.charset;
+  // Line ends become LF so that every later matcher sees one form.
+  out.text.reserve(decoded.text.size());
+  for (std::size_t i = 0; i < decoded.text.size(); ++i) {
+    if (decoded.text[i] == '\r' && i + 1 < decoded.text.size() && decoded.text[i + 1] == '\n') continue;
+    out.text.push_back(decoded.text[i]);
+  }
+  if (decoded.invalid > 0) {
+    message_.add_finding(
+        malformed("本文に " + decoded.charset + " として読めないバイトがあります (" +
+                      std::to_string(decoded.invalid) + " 箇所)",
+                  "the body has " + std::to_string(decoded.invalid) +
+                      " byte sequences invalid in " + decoded.charset,
+                  out.charset, out.path));
+  }
+  if (decoded.label_mismatch) {
+    message_.add_finding(Finding{std::string(core::kParseMalformed), Severity::info,
+                                 "本文の文字コード表記 (" + out.charset + ") と実際 (" +
+                                     decoded.charset + ") が異なります",
+                                 "the body is labelled " + out.charset + " but is " +
+                                     decoded.charset,
+                                 out.charset, out.path});
+  }
+  if (out.content_type == "text/html") {
+    HtmlText html = html_to_text(out.text);
+    out.html_text = std::move(html.text);
+    out.links = std::move(html.links);
+  }
+}
+
+void MessageBuilder::fill_leaf(GMimePart* part, core::Part& out) {
+  GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
+  if (wrapper == nullptr) return;
+  GObjectPtr<GMimeStream> sink(g_mime_stream_mem_new());
+  // Transfer decoding (base64, quoted-printable, uuencode) by GMime's filters.
+  if (g_mime_data_wrapper_write_to_stream(wrapper, sink.ptr) < 0) {
+    message_.add_finding(malformed("パートを復号できません", "the part cannot be decoded", {},
+                                   out.path));
+    return;
+  }
+  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(sink.ptr));
+  std::string_view content(reinterpret_cast<const char*>(bytes->data), bytes->len);
+  out.decoded_size = content.size();
+  out.sha256 = core::sha256_hex(content);
+  if (decoded_total_ + content.size() > limits_.decoded_bytes) {
+    if (!decoded_limit_reported_) {
+      message_.add_finding(limit_exceeded("decoded_bytes", limits_.decoded_bytes, out.path));
+      decoded_limit_reported_ = true;
+    }
+    std::uint64_t room = limits_.decoded_bytes > decoded_total_ ? limits_.decoded_bytes - decoded_total_ : 0;
+    content = content.substr(0, room);
+    out.content_truncated = true;
+  }
+  decoded_total_ += content.size();
+  out.content.assign(content);
+
+  bool text = out.content_type.starts_with("text/");
+  bool inline_body = (out.content_type == "text/plain" || out.content_type == "text/html") &&
+                     (out.disposition.empty() || out.disposition == "inline");
+  out.is_attachment = !inline_body;
+  if (text) decode_text(out);
+}
+
+void MessageBuilder::walk(GMimeObject* root) {
+  struct Pending {
+    GMimeObject* object;
+    int parent;
+    int depth;
+    std::string path;
+  };
+  std::vector<Pending> stack;
+  if (root != nullptr) {
+    stack.push_back({root, -1, 0, GMIME_IS_MULTIPART(root) ? "0" : "1"});
+  }
+  bool part_limit_reported = false;
+  bool depth_limit_reported = false;
+  while (!stack.empty()) {
+    Pending item = std::move(stack.back());
+    stack.pop_back();
+    if (over_time()) break;
+    if (message_.parts.size() >= limits_.part_count) {
+      if (!part_limit_reported) {
+        message_.add_finding(limit_exceeded("part_count", limits_.part_count));
+        part_limit_reported = true;
+      }
+      break;
+    }
+    if (static_cast<std::uint32_t>(item.depth) > limits_.mime_depth) {
+      if (!depth_limit_reported) {
+        message_.add_finding(limit_exceeded("mime_depth", limits_.mime_depth, item.path));
+        depth_limit_reported = true;
+      }
+      continue;
+    }
+    int index = static_cast<int>(message_.parts.size());
+    message_.parts.emplace_back();
+    core::Part& part = message_.parts.back();
+    part.path = item.path;
+    part.parent = item.parent;
+    part.depth = item.depth;
+    describe_part(item.object, part);
+    // Child path: "0" (a multipart root) has children "1", "2"; others "P.1", "P.2".
+    auto child_path = [&](int n) {
+      return item.path == "0" ? std::to_string(n) : item.path + "." + std::to_string(n);
+    };
+    if (GMIME_IS_MULTIPART(item.object)) {
+      message_.parts[static_cast<std::size_t>(index)].is_multipart = true;
+      auto* multipart = GMIME_MULTIPART(item.object);
+      int count = g_mime_multipart_get_count(multipart);
+      // Reverse push keeps pre-order.
+      for (int i = count - 1; i >= 0; --i) {
+        stack.push_back({g_mime_multipart_get_part(multipart, i), index, item.depth + 1,
+                         child_path(i + 1)});
+      }
+    } else if (GMIME_IS_MESSAGE_PART(item.object)) {
+      GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(item.object));
+      if (inner != nullptr) {
+        auto envelope = std::make_unique<core::Envelope>();
+        fill_envelope(GMIME_OBJECT(inner), *envelope, item.path);
+        message_.parts[static_cast<std::size_t>(index)].message = std::move(envelope);
+        GMimeObject* body = g_mime_message_get_mime_part(inner);
+        if (body != nullptr) {
+          std::string body_path = item.path + (GMIME_IS_MULTIPART(body) ? ".0" : ".1");
+          stack.push_back({body, index, item.depth + 1, body_path});
+        }
+      }
+    } else if (GMIME_IS_PART(item.object)) {
+      fill_leaf(GMIME_PART(item.object), message_.parts[static_cast<std::size_t>(index)]);
+    }
+  }
+}
+
+}  // namespace
+
+void initialize() {
+  static std::once_flag once;
+  std::call_once(once, [] { g_mime_init(); });
+}
+
+core::Message parse_message(std::string_view raw, std::string locator,
+                            const core::Limits& limits) {
+  initialize();
+  core::Message message;
+  message.locator = std::move(locator);
+  message.size = raw.size();
+  message.sha256 = core::sha256_hex(raw);
+  if (raw.size() > limits.message_bytes) {
+    message.add_finding(limit_exceeded("message_bytes", limits.message_bytes));
+    raw = raw.substr(0, limits.message_bytes);
+  }
+
+  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
+  GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.ptr));
+  g_mime_parser_set_format(parser.ptr, GMIME_FORMAT_MESSAGE);
+  g_mime_parser_set_respect_content_length(parser.ptr, FALSE);
+  GMimeParserOptions* options = g_mime_parser_options_new();
+  WarningSink warnings;
+  g_mime_parser_options_set_warning_callback(options, on_gmime_warning, &warnings);
+  // Header decoding is ours; GMime only needs to find the structure.
+  GObjectPtr<GMimeMessage> parsed(g_mime_parser_construct_message(parser.ptr, options));
+  g_mime_parser_options_free(options);
+
+  if (parsed.ptr == nullptr) {
+    message.add_finding(malformed("メールとして解析できません (ヘッダーがありません)",
+                                  "cannot be parsed as a mail (no header block)", raw));
+    return message;
+  }
+  MessageBuilder builder(message, limits);
+  builder.fill_envelope(GMIME_OBJECT(parsed.ptr), message.envelope, {});
+  builder.walk(g_mime_message_get_mime_part(parsed.ptr));
+  report_gmime_warnings(warnings, message);
+  return message;
+}
+
+}  // namespace emotriage::mime

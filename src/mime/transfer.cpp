@@ -1,0 +1,94 @@
+#include "mime/transfer.hpp"
+
+#include <array>
+
+namespace emotriage::mime {
+
+namespace {
+
+constexpr std::array<signed char, 256> make_base64_table() {
+  std::array<signed char, 256> table{};
+  for (auto& v : table) v = -1;
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
+    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<signed char>(i);
+  }
+  return table;
+}
+constexpr auto kBase64 = make_base64_table();
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+}  // namespace
+
+bool decode_base64_lenient(std::string_view text, std::string& out) {
+  bool clean = true;
+  unsigned int accumulator = 0;
+  int bits = 0;
+  for (char c : text) {
+    if (c == '=') {
+      // Padding ends a quantum; a new one may follow (gmime #133: words glued together). A
+      // single character before it carries fewer than 8 bits: data was lost.
+      if (bits == 6) clean = false;
+      accumulator = 0;
+      bits = 0;
+      continue;
+    }
+    int value = kBase64[static_cast<unsigned char>(c)];
+    if (value < 0) {
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') clean = false;
+      continue;
+    }
+    accumulator = (accumulator << 6) | static_cast<unsigned int>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((accumulator >> bits) & 0xFF));
+    }
+  }
+  // Missing padding is tolerated; a dangling sixth bit group is not a byte.
+  if (bits == 6) clean = false;
+  return clean;
+}
+
+bool decode_q_word(std::string_view text, std::string& out) {
+  bool clean = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '_') {
+      out.push_back(' ');
+    } else if (c == '=' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+               hex_value(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+      i += 2;
+    } else {
+      if (c == '=') clean = false;
+      out.push_back(c);
+    }
+  }
+  return clean;
+}
+
+bool decode_percent(std::string_view text, std::string& out) {
+  bool clean = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+        hex_value(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+      i += 2;
+    } else {
+      if (c == '%') clean = false;
+      out.push_back(c);
+    }
+  }
+  return clean;
+}
+
+}  // namespace emotriage::mime

@@ -1,0 +1,461 @@
+// Step 1, obtaining the mail: mbox splitting (mboxo/mboxrd, CRLF, limits, offsets in locators),
+// Maildir and folder walks, sniffing.
+#include "ingest/source.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace emotriage::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Collected {
+  std::vector<RawMessage> messages;
+  std::vector<core::Error> errors;
+  std::vector<Skipped> skipped;
+
+  Visitor visitor() {
+    return Visitor{[this](RawMessage&& m) { messages.push_back(std::move(m)); },
+                   [this](core::Error e) { errors.push_back(std::move(e)); },
+                   [this](Skipped s) { skipped.push_back(std::move(s)); }};
+  }
+};
+
+Collected split(const std::string& mbox, Options options = {}) {
+  Collected out;
+  std::istringstream in(mbox);
+  read_mbox(in, "box", options, out.visitor());
+  return out;
+}
+
+std::string locator_at(const std::string& mbox, const std::string& from_line) {
+  return "box#" + std::to_string(mbox.find(from_line));
+}
+
+const std::string kFrom1 = "From a@x.example Mon Jan  5 09:12:00 2026\n";
+const std::string kFrom2 = "From b@y.example Mon Jan  5 09:13:00 2026\n";
+const std::string kFrom3 = "From MAILER-DAEMON Tue Jan  6 23:59:59 2026\n";
+
+// ---------------------------------------------------------------------------------------------
+// mbox
+
+TEST(Mbox, ThreeMessagesWithOffsets) {
+  const std::string mbox = kFrom1 + "Subject: one\n\nbody1\n\n" + kFrom2 +
+                           "Subject: two\n\nbody2\n\n" + kFrom3 + "Subject: three\n\nbody3\n";
+  Collected c = split(mbox);
+  ASSERT_EQ(c.messages.size(), 3u);
+  EXPECT_EQ(c.messages[0].locator, "box#0");
+  EXPECT_EQ(c.messages[1].locator, locator_at(mbox, kFrom2));
+  EXPECT_EQ(c.messages[2].locator, locator_at(mbox, kFrom3));
+  // The From_ line is not part of the message; the separating blank line is not either.
+  EXPECT_EQ(c.messages[0].bytes, "Subject: one\n\nbody1\n");
+  EXPECT_EQ(c.messages[1].bytes, "Subject: two\n\nbody2\n");
+  EXPECT_EQ(c.messages[2].bytes, "Subject: three\n\nbody3\n");
+  for (const auto& m : c.messages) {
+    EXPECT_FALSE(m.truncated);
+    EXPECT_EQ(m.original_size, m.bytes.size());
+  }
+  EXPECT_TRUE(c.errors.empty());
+}
+
+TEST(Mbox, TrailingBlankLineOfLastMessageIsStripped) {
+  Collected c = split(kFrom1 + "Subject: one\n\nbody1\n\n");
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].bytes, "Subject: one\n\nbody1\n");
+}
+
+TEST(Mbox, LastMessageWithoutFinalNewline) {
+  Collected c = split(kFrom1 + "Subject: one\n\nbody1");
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].bytes, "Subject: one\n\nbody1");
+}
+
+TEST(Mbox, EscapedFromLinesAreUnescaped) {
+  const std::string mbox = kFrom1 +
+                           "Subject: one\n\n>From the desk of the CEO\n>>From quoted\n"
+                           "a >From b\n>>>From deep\n";
+  Collected c = split(mbox);
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].bytes,
+            "Subject: one\n\nFrom the desk of the CEO\n>From quoted\na >From b\n>>From deep\n");
+}
+
+TEST(Mbox, BodyFromLinesThatAreNotSeparatorsDoNotSplit) {
+  const std::string mbox = kFrom1 +
+                           "Subject: one\n\nIntro line\nFrom here on, see below 10:30.\n\n"
+                           "From here on, no time in this line.\n\nbye\n\n" +
+                           kFrom2 + "Subject: two\n\nbody2\n";
+  Collected c = split(mbox);
+  ASSERT_EQ(c.messages.size(), 2u);
+  EXPECT_EQ(c.messages[0].bytes,
+            "Subject: one\n\nIntro line\nFrom here on, see below 10:30.\n\n"
+            "From here on, no time in this line.\n\nbye\n");
+  EXPECT_EQ(c.messages[1].locator, locator_at(mbox, kFrom2));
+}
+
+TEST(Mbox, CrlfLineEnds) {
+  const std::string mbox =
+      "From a@x.example Mon Jan  5 09:12:00 2026\r\nSubject: one\r\n\r\nbody1\r\n\r\n"
+      "From b@y.example Mon Jan  5 09:13:00 2026\r\nSubject: two\r\n\r\nbody2\r\n\r\n";
+  Collected c = split(mbox);
+  ASSERT_EQ(c.messages.size(), 2u);
+  EXPECT_EQ(c.messages[0].bytes, "Subject: one\r\n\r\nbody1\r\n");
+  EXPECT_EQ(c.messages[1].bytes, "Subject: two\r\n\r\nbody2\r\n");
+  EXPECT_EQ(c.messages[1].locator, "box#" + std::to_string(mbox.find("From b@")));
+}
+
+TEST(Mbox, TextBeforeFirstFromLineIsSkipped) {
+  const std::string mbox = "\n\ngarbage\n" + kFrom1 + "Subject: one\n\nbody1\n";
+  Collected c = split(mbox);
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].locator, locator_at(mbox, kFrom1));
+  EXPECT_EQ(c.messages[0].bytes, "Subject: one\n\nbody1\n");
+}
+
+TEST(Mbox, Utf8BomBeforeFirstFromLine) {
+  const std::string mbox =
+      "\xEF\xBB\xBF" + kFrom1 + "Subject: one\n\nbody1\n\n" + kFrom2 + "Subject: two\n\nbody2\n";
+  Collected c = split(mbox);
+  ASSERT_EQ(c.messages.size(), 2u);
+  EXPECT_EQ(c.messages[0].bytes, "Subject: one\n\nbody1\n");
+  EXPECT_EQ(c.messages[0].locator, "box#3");
+}
+
+TEST(Mbox, FirstFromLineWithoutDate) {
+  // sniff() takes this for an mbox; the splitter must not then drop the message.
+  const std::string mbox = "From a@x.example\nSubject: one\n\nbody1\n";
+  EXPECT_EQ(sniff(mbox), Kind::mbox);
+  Collected c = split(mbox);
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].bytes, "Subject: one\n\nbody1\n");
+}
+
+TEST(Mbox, LaterFromLineWithoutDateDoesNotSplit) {
+  const std::string mbox = kFrom1 + "Subject: one\n\nhi\n\nFrom a@x.example wrote:\n> q\n";
+  Collected c = split(mbox);
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].bytes, "Subject: one\n\nhi\n\nFrom a@x.example wrote:\n> q\n");
+}
+
+TEST(Mbox, EmptyStream) {
+  Collected c = split("");
+  EXPECT_TRUE(c.messages.empty());
+  EXPECT_TRUE(c.errors.empty());
+}
+
+TEST(Mbox, FromLineOnly) {
+  Collected c = split(kFrom1);
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].bytes, "");
+}
+
+TEST(Mbox, OversizedMessageIsTruncatedAndTheNextIsIntact) {
+  std::string big = "Subject: big\n\n";
+  while (big.size() < 5000) big += std::string(99, 'x') + "\n";
+  const std::string mbox =
+      kFrom1 + big + "\n" + kFrom2 + "Subject: two\n\nbody2\n\n" + kFrom3 + big + "\n";
+  Options options;
+  options.max_message_bytes = 1000;
+  options.read_chunk = 64;
+  Collected c = split(mbox, options);
+  ASSERT_EQ(c.messages.size(), 3u);
+  EXPECT_TRUE(c.messages[0].truncated);
+  EXPECT_EQ(c.messages[0].original_size, big.size());
+  EXPECT_EQ(c.messages[0].bytes, big.substr(0, 1000));
+  EXPECT_FALSE(c.messages[1].truncated);
+  EXPECT_EQ(c.messages[1].bytes, "Subject: two\n\nbody2\n");
+  EXPECT_EQ(c.messages[1].locator, locator_at(mbox, kFrom2));
+  EXPECT_EQ(c.messages[1].original_size, c.messages[1].bytes.size());
+  // The last message, cut at the end of the stream.
+  EXPECT_TRUE(c.messages[2].truncated);
+  EXPECT_EQ(c.messages[2].original_size, big.size());
+  EXPECT_EQ(c.messages[2].bytes, big.substr(0, 1000));
+  EXPECT_EQ(c.messages[2].locator, locator_at(mbox, kFrom3));
+}
+
+TEST(Mbox, TruncationIsTheSameForEveryChunkSize) {
+  std::string big = "Subject: big\n\n";
+  while (big.size() < 3000) big += ">From " + std::string(93, 'x') + "\n";
+  const std::string mbox = kFrom1 + big + "\n" + kFrom2 + "Subject: two\n\nbody2\n";
+  for (std::size_t chunk : {1u, 3u, 8u, 64u, 1000u, 4096u}) {
+    Options options;
+    options.max_message_bytes = 500;
+    options.read_chunk = chunk;
+    Collected c = split(mbox, options);
+    ASSERT_EQ(c.messages.size(), 2u) << "chunk " << chunk;
+    EXPECT_TRUE(c.messages[0].truncated) << "chunk " << chunk;
+    EXPECT_EQ(c.messages[0].original_size, big.size()) << "chunk " << chunk;
+    // The head is unescaped, so it may be a little shorter than the limit.
+    EXPECT_LE(c.messages[0].bytes.size(), 500u) << "chunk " << chunk;
+    EXPECT_TRUE(c.messages[0].bytes.starts_with("Subject: big\n\nFrom xxx")) << "chunk " << chunk;
+    EXPECT_EQ(c.messages[1].bytes, "Subject: two\n\nbody2\n") << "chunk " << chunk;
+    EXPECT_EQ(c.messages[1].locator, locator_at(mbox, kFrom2)) << "chunk " << chunk;
+  }
+}
+
+TEST(Mbox, MessageAtExactlyTheLimitIsNotTruncated) {
+  std::string body = "Subject: x\n\n";
+  body += std::string(1000 - body.size() - 1, 'y') + "\n";
+  ASSERT_EQ(body.size(), 1000u);
+  Options options;
+  options.max_message_bytes = 1000;
+  options.read_chunk = 64;
+  Collected c = split(kFrom1 + body + "\n" + kFrom2 + "Subject: two\n\nb\n", options);
+  ASSERT_EQ(c.messages.size(), 2u);
+  EXPECT_FALSE(c.messages[0].truncated);
+  EXPECT_EQ(c.messages[0].bytes, body);
+}
+
+TEST(Mbox, SplitDoesNotDependOnChunkSize) {
+  // Separators straddling chunk boundaries at every position.
+  std::string mbox;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 20; ++i) {
+    mbox += "From u" + std::to_string(i) + "@x.example Mon Jan  5 09:12:00 2026\n";
+    mbox += "Subject: " + std::to_string(i) + "\n\n";
+    int lines = static_cast<int>(rng() % 5);
+    for (int k = 0; k < lines; ++k) mbox += ">From line " + std::string(rng() % 30, 'z') + "\n";
+    mbox += "\n";
+  }
+  Collected reference = split(mbox);
+  ASSERT_EQ(reference.messages.size(), 20u);
+  for (std::size_t chunk : {1u, 2u, 5u, 7u, 13u, 64u}) {
+    Options options;
+    options.read_chunk = chunk;
+    Collected c = split(mbox, options);
+    ASSERT_EQ(c.messages.size(), reference.messages.size()) << "chunk " << chunk;
+    for (std::size_t i = 0; i < c.messages.size(); ++i) {
+      EXPECT_EQ(c.messages[i].locator, reference.messages[i].locator) << "chunk " << chunk;
+      EXPECT_EQ(c.messages[i].bytes, reference.messages[i].bytes) << "chunk " << chunk;
+    }
+  }
+}
+
+TEST(Mbox, OffsetsStayRightAcrossWindowCompaction) {
+  // More than the splitter's compaction threshold (1 MiB), so the window is cut at the front.
+  std::string mbox;
+  std::vector<std::size_t> offsets;
+  const std::string filler = std::string(1000, 'q') + "\n";
+  for (int i = 0; i < 40; ++i) {
+    offsets.push_back(mbox.size());
+    mbox += "From u@x.example Mon Jan  5 09:12:00 2026\nSubject: " + std::to_string(i) + "\n\n";
+    for (int k = 0; k < 100; ++k) mbox += filler;
+    mbox += "\n";
+  }
+  Options options;
+  options.read_chunk = 4096;
+  Collected c = split(mbox, options);
+  ASSERT_EQ(c.messages.size(), offsets.size());
+  for (std::size_t i = 0; i < offsets.size(); ++i) {
+    EXPECT_EQ(c.messages[i].locator, "box#" + std::to_string(offsets[i]));
+    EXPECT_TRUE(c.messages[i].bytes.starts_with("Subject: " + std::to_string(i) + "\n"));
+    EXPECT_EQ(c.messages[i].bytes.size(), 11 + std::to_string(i).size() + 100 * filler.size());
+  }
+}
+
+TEST(Mbox, ZeroReadChunkDoesNotHang) {
+  Options options;
+  options.read_chunk = 0;
+  Collected c = split(kFrom1 + "Subject: one\n\nbody\n", options);
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].bytes, "Subject: one\n\nbody\n");
+}
+
+TEST(Mbox, HostileLongLinesAreBoundedAndFast) {
+  // One message of 20 MB without a newline, limit 1000: truncated, memory bounded (the splitter
+  // must not wait for a line end forever), and quick.
+  std::string mbox = kFrom1 + std::string(20u << 20, 'A');
+  Options options;
+  options.max_message_bytes = 1000;
+  options.read_chunk = 4096;
+  auto start = std::chrono::steady_clock::now();
+  Collected c = split(mbox, options);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_TRUE(c.messages[0].truncated);
+  EXPECT_EQ(c.messages[0].bytes.size(), 1000u);
+  EXPECT_EQ(c.messages[0].original_size, 20u << 20);
+}
+
+TEST(Mbox, HostileNoFromLineIsFast) {
+  std::string junk(8u << 20, 'j');
+  for (std::size_t i = 100; i < junk.size(); i += 100) junk[i] = '\n';
+  Options options;
+  options.read_chunk = 4096;
+  auto start = std::chrono::steady_clock::now();
+  Collected c = split(junk, options);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_TRUE(c.messages.empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// sniff
+
+TEST(Sniff, EachKind) {
+  EXPECT_EQ(sniff(kFrom1 + "Subject: x\n"), Kind::mbox);
+  EXPECT_EQ(sniff("From a@x.example\n"), Kind::mbox);  // no date, but an address
+  EXPECT_EQ(sniff("Return-Path: <a@x.example>\r\nReceived: from x\r\n"), Kind::message);
+  EXPECT_EQ(sniff("Received: from mail.example.jp by mx\n"), Kind::message);
+  EXPECT_EQ(sniff("From: a@x.example\n"), Kind::message);
+  EXPECT_EQ(sniff("\xEF\xBB\xBFSubject: x\n"), Kind::message);
+  EXPECT_EQ(sniff(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0", 11)), Kind::outlook_msg);
+  EXPECT_EQ(sniff(std::string("\x89PNG\r\n\x1a\n\0\0", 10)), Kind::unknown);
+  EXPECT_EQ(sniff(std::string("PK\x03\x04\0\0", 6)), Kind::unknown);
+  EXPECT_EQ(sniff("just some text without a header\n"), Kind::unknown);
+  EXPECT_EQ(sniff(""), Kind::unknown);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files and folders
+
+class IngestFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    root_ = fs::temp_directory_path() /
+            ("emotriage-ingest-" + std::to_string(::getpid()) + "-" + info->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+  fs::path write(const fs::path& relative, const std::string& content) {
+    fs::path path = root_ / relative;
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+  Collected read(const fs::path& path, Options options = {}) {
+    Collected c;
+    read_input(path.string(), options, c.visitor());
+    return c;
+  }
+
+  fs::path root_;
+};
+
+TEST_F(IngestFiles, SingleMessageFile) {
+  fs::path path = write("a.eml", "Subject: hi\r\n\r\nbody\r\n");
+  Collected c = read(path);
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].locator, path.string());
+  EXPECT_EQ(c.messages[0].bytes, "Subject: hi\r\n\r\nbody\r\n");
+  EXPECT_EQ(c.messages[0].original_size, c.messages[0].bytes.size());
+  EXPECT_FALSE(c.messages[0].truncated);
+}
+
+TEST_F(IngestFiles, SingleMessageFileTruncated) {
+  std::string content = "Subject: hi\n\n" + std::string(10000, 'b');
+  fs::path path = write("big.eml", content);
+  Options options;
+  options.max_message_bytes = 100;
+  Collected c = read(path, options);
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_TRUE(c.messages[0].truncated);
+  EXPECT_EQ(c.messages[0].bytes, content.substr(0, 100));
+  EXPECT_EQ(c.messages[0].original_size, content.size());
+}
+
+TEST_F(IngestFiles, MboxFileIsSplit) {
+  const std::string mbox = kFrom1 + "Subject: one\n\nbody1\n\n" + kFrom2 + "Subject: two\n\nb\n";
+  fs::path path = write("box.mbox", mbox);
+  Collected c = read(path);
+  ASSERT_EQ(c.messages.size(), 2u);
+  EXPECT_EQ(c.messages[0].locator, path.string() + "#0");
+  EXPECT_EQ(c.messages[1].locator, path.string() + "#" + std::to_string(mbox.find(kFrom2)));
+  EXPECT_EQ(c.messages[1].bytes, "Subject: two\n\nb\n");
+}
+
+TEST_F(IngestFiles, OutlookMsgFileIsSkipped) {
+  fs::path path = write(
+      "mail.msg", std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(512, '\0'));
+  Collected c = read(path);
+  EXPECT_TRUE(c.messages.empty());
+  ASSERT_EQ(c.skipped.size(), 1u);
+  EXPECT_EQ(c.skipped[0].locator, path.string());
+}
+
+TEST_F(IngestFiles, Maildir) {
+  write("Md/cur/1700000002.M2P2.host:2,S", "Subject: cur2\n\nb\n");
+  write("Md/cur/1700000001.M1P1.host:2,S", "Subject: cur1\n\nb\n");
+  write("Md/new/1700000003.M3P3.host", "Return-Path: <a@x.example>\nSubject: new\n\nb\n");
+  write("Md/tmp/1700000004.M4P4.host", "Subject: half-delivered\n\nb\n");
+  Collected c = read(root_ / "Md");
+  ASSERT_EQ(c.messages.size(), 3u);
+  EXPECT_EQ(c.messages[0].locator, (root_ / "Md/cur/1700000001.M1P1.host:2,S").string());
+  EXPECT_EQ(c.messages[1].locator, (root_ / "Md/cur/1700000002.M2P2.host:2,S").string());
+  EXPECT_EQ(c.messages[2].locator, (root_ / "Md/new/1700000003.M3P3.host").string());
+  EXPECT_EQ(c.messages[0].bytes, "Subject: cur1\n\nb\n");
+  EXPECT_TRUE(c.errors.empty());
+}
+
+TEST_F(IngestFiles, TreeWithBinaryFileAndMbox) {
+  fs::path eml = write("tree/a.eml", "Subject: a\n\nb\n");
+  fs::path bin = write("tree/bin.dat", std::string("\x7f"
+                                                   "ELF\x02\x01\x01\0\0\0",
+                                                   10));
+  const std::string mbox = kFrom1 + "Subject: one\n\nb\n\n" + kFrom2 + "Subject: two\n\nb\n";
+  fs::path box = write("tree/sub/b.mbox", mbox);
+  Collected c = read(root_ / "tree");
+  ASSERT_EQ(c.messages.size(), 3u);
+  EXPECT_EQ(c.messages[0].locator, eml.string());
+  EXPECT_EQ(c.messages[1].locator, box.string() + "#0");
+  EXPECT_EQ(c.messages[2].locator, box.string() + "#" + std::to_string(mbox.find(kFrom2)));
+  ASSERT_EQ(c.skipped.size(), 1u);
+  EXPECT_EQ(c.skipped[0].locator, bin.string());
+  EXPECT_FALSE(c.skipped[0].reason.empty());
+}
+
+TEST_F(IngestFiles, SymlinksAreNotFollowed) {
+  fs::path outside = write("outside/secret.eml", "Subject: secret\n\nb\n");
+  write("tree/a.eml", "Subject: a\n\nb\n");
+  std::error_code ec;
+  fs::create_symlink(outside, root_ / "tree/link.eml", ec);
+  fs::create_directory_symlink(root_ / "outside", root_ / "tree/linkdir", ec);
+  if (ec) GTEST_SKIP() << "cannot create symlinks here";
+  Collected c = read(root_ / "tree");
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].bytes, "Subject: a\n\nb\n");
+}
+
+TEST_F(IngestFiles, MissingPathIsAnError) {
+  Collected c = read(root_ / "does-not-exist.eml");
+  EXPECT_TRUE(c.messages.empty());
+  ASSERT_EQ(c.errors.size(), 1u);
+  EXPECT_EQ(c.errors[0].code, core::ErrorCode::not_found);
+  EXPECT_NE(c.errors[0].detail.find("does-not-exist.eml"), std::string::npos);
+}
+
+TEST_F(IngestFiles, MissingCallbacksAreTolerated) {
+  // A caller that only wants messages must not get std::bad_function_call.
+  write("tree/bin.dat", std::string("\0\1\2\3", 4));
+  write("tree/a.eml", "Subject: a\n\nb\n");
+  int messages = 0;
+  Visitor visitor;
+  visitor.message = [&](RawMessage&&) { ++messages; };
+  EXPECT_NO_THROW(read_input((root_ / "missing").string(), Options{}, visitor));
+  EXPECT_NO_THROW(read_input((root_ / "tree").string(), Options{}, visitor));
+  EXPECT_EQ(messages, 1);
+}
+
+TEST_F(IngestFiles, EmptyFolder) {
+  fs::create_directories(root_ / "empty");
+  Collected c = read(root_ / "empty");
+  EXPECT_TRUE(c.messages.empty());
+  EXPECT_TRUE(c.errors.empty());
+  EXPECT_TRUE(c.skipped.empty());
+}
+
+}  // namespace
+}  // namespace emotriage::ingest
