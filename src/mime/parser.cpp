@@ -14,6 +14,7 @@
 #include "mime/params.hpp"
 #include "mime/rfc2047.hpp"
 #include "mime/structured.hpp"
+#include "mime/transfer.hpp"
 
 namespace emotriage::mime {
 
@@ -79,6 +80,12 @@ void report_gmime_warnings(const WarningSink& sink, core::Message& message) {
         break;
       case GMIME_CRIT_INVALID_HEADER_NAME:
         message.add_finding(malformed("不正なヘッダー名があります", "an invalid header name was found",
+                                      sink.first_item));
+        break;
+      case GMIME_CRIT_CONFLICTING_HEADER:
+      case GMIME_CRIT_CONFLICTING_PARAMETER:
+        message.add_finding(malformed("矛盾するヘッダーが重複しています (読む製品によって内容が変わります)",
+                                      "conflicting duplicate headers (different readers see different content)",
                                       sink.first_item));
         break;
       case GMIME_CRIT_NESTING_OVERFLOW:
@@ -250,6 +257,14 @@ void MessageBuilder::describe_part(GMimeObject* object, core::Part& out) {
                                    "broken Content-Type / Content-Disposition parameters",
                                    entity_header(object, "Content-Type"), out.path));
   }
+  if (!content_type.value.empty() && content_type.value.find('/') == std::string::npos &&
+      !GMIME_IS_MULTIPART(object) && !GMIME_IS_MESSAGE_PART(object)) {
+    // RFC 2045 5.2: an invalid Content-Type means text/plain.
+    message_.add_finding(malformed("Content-Type が不正です (text/plain として扱います)",
+                                   "invalid Content-Type (treated as text/plain)", content_type.value,
+                                   out.path));
+    out.content_type = "text/plain";
+  }
   out.charset = canonical_charset(content_type.param("charset"));
   core::repair_utf8(disposition.value, out.disposition);
   std::string filename(disposition.param("filename"));
@@ -300,18 +315,48 @@ void MessageBuilder::decode_text(core::Part& out) {
   }
 }
 
+// Reads a GMime stream (a window into the message buffer) whole.
+std::string read_stream(GMimeStream* stream) {
+  std::string bytes;
+  gint64 length = g_mime_stream_length(stream);
+  if (length > 0) bytes.reserve(static_cast<std::size_t>(length));
+  g_mime_stream_reset(stream);
+  char buffer[65536];
+  gssize got = 0;
+  while ((got = g_mime_stream_read(stream, buffer, sizeof buffer)) > 0) {
+    bytes.append(buffer, static_cast<std::size_t>(got));
+  }
+  return bytes;
+}
+
 void MessageBuilder::fill_leaf(GMimePart* part, core::Part& out) {
   GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
   if (wrapper == nullptr) return;
-  GObjectPtr<GMimeStream> sink(g_mime_stream_mem_new());
-  // Transfer decoding (base64, quoted-printable, uuencode) by GMime's filters.
-  if (g_mime_data_wrapper_write_to_stream(wrapper, sink.ptr) < 0) {
-    message_.add_finding(malformed("パートを復号できません", "the part cannot be decoded", {},
-                                   out.path));
-    return;
+  std::string decoded;
+  GMimeContentEncoding encoding = g_mime_data_wrapper_get_encoding(wrapper);
+  if (encoding == GMIME_CONTENT_ENCODING_BASE64) {
+    // Our own decoder: GMime's drops the last bytes of unpadded base64, which changes the
+    // attachment's hash (an evasion of hash matching).
+    std::string encoded = read_stream(g_mime_data_wrapper_get_stream(wrapper));
+    if (!decode_base64_lenient(encoded, decoded)) {
+      message_.add_finding(malformed("base64 に不正な文字があります", "the base64 content has invalid characters",
+                                     {}, out.path));
+    }
+  } else if (encoding == GMIME_CONTENT_ENCODING_DEFAULT || encoding == GMIME_CONTENT_ENCODING_7BIT ||
+             encoding == GMIME_CONTENT_ENCODING_8BIT || encoding == GMIME_CONTENT_ENCODING_BINARY) {
+    decoded = read_stream(g_mime_data_wrapper_get_stream(wrapper));
+  } else {
+    // Quoted-printable and uuencode through GMime's filters.
+    GObjectPtr<GMimeStream> sink(g_mime_stream_mem_new());
+    if (g_mime_data_wrapper_write_to_stream(wrapper, sink.ptr) < 0) {
+      message_.add_finding(malformed("パートを復号できません", "the part cannot be decoded", {},
+                                     out.path));
+      return;
+    }
+    GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(sink.ptr));
+    decoded.assign(reinterpret_cast<const char*>(bytes->data), bytes->len);
   }
-  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(sink.ptr));
-  std::string_view content(reinterpret_cast<const char*>(bytes->data), bytes->len);
+  std::string_view content = decoded;
   out.decoded_size = content.size();
   out.sha256 = core::sha256_hex(content);
   if (decoded_total_ + content.size() > limits_.decoded_bytes) {
@@ -324,7 +369,11 @@ void MessageBuilder::fill_leaf(GMimePart* part, core::Part& out) {
     out.content_truncated = true;
   }
   decoded_total_ += content.size();
-  out.content.assign(content);
+  if (content.size() == decoded.size()) {
+    out.content = std::move(decoded);
+  } else {
+    out.content.assign(content);
+  }
 
   bool text = out.content_type.starts_with("text/");
   bool inline_body = (out.content_type == "text/plain" || out.content_type == "text/html") &&
@@ -372,8 +421,12 @@ void MessageBuilder::walk(GMimeObject* root) {
     part.depth = item.depth;
     describe_part(item.object, part);
     // Child path: "0" (a multipart root) has children "1", "2"; others "P.1", "P.2".
+    // A multipart's own path ends in "0" ("0" at the root, "2.0" as an attached message's body);
+    // its children replace that 0, as IMAP numbers them.
     auto child_path = [&](int n) {
-      return item.path == "0" ? std::to_string(n) : item.path + "." + std::to_string(n);
+      if (item.path == "0") return std::to_string(n);
+      if (item.path.ends_with(".0")) return item.path.substr(0, item.path.size() - 1) + std::to_string(n);
+      return item.path + "." + std::to_string(n);
     };
     if (GMIME_IS_MULTIPART(item.object)) {
       message_.parts[static_cast<std::size_t>(index)].is_multipart = true;
@@ -402,6 +455,55 @@ void MessageBuilder::walk(GMimeObject* root) {
   }
 }
 
+// Copies the message into the buffer GMime parses, repairing what would make GMime lose the whole
+// structure: blank lines before the headers, a boundary parameter whose quote is never closed
+// (seen in real phishing to hide parts from parsers), and a missing final line break (GMime keeps
+// the CR of a CRLF before a close delimiter at the very end).
+GByteArray* prepare_for_gmime(std::string_view raw, core::Message& message) {
+  std::size_t start = 0;
+  while (start < raw.size() && (raw[start] == ' ' || raw[start] == '\t' || raw[start] == '\r' ||
+                                raw[start] == '\n')) {
+    ++start;
+  }
+  if (start > 0 && start < raw.size()) {
+    message.add_finding(malformed("ヘッダーの前に空行があります", "blank lines precede the headers",
+                                  raw.substr(0, start)));
+  }
+  std::string_view body = raw.substr(start);
+  GByteArray* buffer = g_byte_array_sized_new(static_cast<guint>(body.size() + 3));
+  auto append = [&](std::string_view bytes) {
+    g_byte_array_append(buffer, reinterpret_cast<const guint8*>(bytes.data()),
+                        static_cast<guint>(bytes.size()));
+  };
+  std::size_t copied = 0;
+  bool repaired = false;
+  for (std::size_t pos = 0; (pos = body.find("oundary=\"", pos)) != std::string_view::npos; pos += 10) {
+    std::size_t line_start = body.rfind('\n', pos);
+    line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+    std::string_view line_head = body.substr(line_start, pos - line_start);
+    bool in_header = core::istarts_with(line_head, "content-type:") ||
+                     (!line_head.empty() && (line_head[0] == ' ' || line_head[0] == '\t'));
+    std::size_t line_end = body.find_first_of("\r\n", pos);
+    if (line_end == std::string_view::npos) line_end = body.size();
+    std::size_t value_start = pos + 10;
+    if (!in_header || body.substr(value_start, line_end - value_start).find('"') != std::string_view::npos) {
+      continue;
+    }
+    append(body.substr(copied, line_end - copied));
+    append("\"");
+    copied = line_end;
+    repaired = true;
+  }
+  append(body.substr(copied));
+  if (repaired) {
+    message.add_finding(malformed("boundary パラメーターの引用符が閉じていません (補って解析しました)",
+                                  "a boundary parameter's quote is not closed (repaired to read the parts)",
+                                  {}));
+  }
+  if (!body.empty() && body.back() != '\n') append(body.find("\r\n") != std::string_view::npos ? "\r\n" : "\n");
+  return buffer;
+}
+
 }  // namespace
 
 void initialize() {
@@ -421,7 +523,8 @@ core::Message parse_message(std::string_view raw, std::string locator,
     raw = raw.substr(0, limits.message_bytes);
   }
 
-  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
+  // The stream owns the prepared copy.
+  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_byte_array(prepare_for_gmime(raw, message)));
   GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.ptr));
   g_mime_parser_set_format(parser.ptr, GMIME_FORMAT_MESSAGE);
   g_mime_parser_set_respect_content_length(parser.ptr, FALSE);

@@ -6,6 +6,7 @@ the diff before committing).
     run_golden.py EMOTRIAGE SOURCE_DIR
 """
 import difflib
+import json
 import os
 import subprocess
 import sys
@@ -33,6 +34,9 @@ def main():
             failures += 1
             continue
         actual = result.stdout.decode("utf-8")
+        if golden.endswith(".json"):
+            # Indented so that a change reads as a reviewable diff.
+            actual = json.dumps(json.loads(actual), ensure_ascii=False, indent=1) + "\n"
         path = os.path.join(golden_dir, golden)
         if update:
             os.makedirs(os.path.dirname(path), exist_ok=True)
