@@ -415,6 +415,21 @@ bool has_iso2022jp_escape(std::string_view bytes) {
 // hiragana, katakana, Japanese punctuation and JIS level-1 kanji are strong evidence; level-2
 // kanji, the NEC/IBM extensions and half-width kana are weak (a Latin-1 "é" followed by a letter
 // reads as a level-2 kanji in Shift_JIS); user-defined cells and undecodable bytes count against.
+// Cheap gate before decoding twice: EUC-JP never uses 0x80-0x9F except its 0x8E/0x8F prefixes,
+// and Japanese CP932 text is full of lead bytes 0x81-0x9F.
+bool could_be_other_japanese(std::string_view bytes, std::string_view chosen) {
+  bool sjis_lead = false;
+  for (char ch : bytes) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x81 && c <= 0x9F && c != 0x8E && c != 0x8F) {
+      sjis_lead = true;
+      break;
+    }
+  }
+  // Labelled CP932 but no CP932 lead bytes: maybe EUC-JP. Labelled EUC-JP with them: maybe CP932.
+  return chosen == "cp932" ? !sjis_lead : sjis_lead;
+}
+
 struct JapaneseEvidence {
   long score = 0;
   std::size_t strong = 0;   // characters that are strong evidence
@@ -654,7 +669,7 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view label) {
       // An ISO-8859-1 / windows-125x label over a UTF-8 (Japanese) body: "à" followed by two
       // C1 or symbol bytes does not occur in real Latin text.
       switch_to("utf-8");
-    } else if (is_japanese_legacy(chosen)) {
+    } else if (is_japanese_legacy(chosen) && could_be_other_japanese(bytes, chosen)) {
       // CP932 and EUC-JP confused: the other reading must be clearly more Japanese.
       std::string other = chosen == "cp932" ? "euc-jp" : "cp932";
       JapaneseEvidence own = japanese_evidence(bytes, chosen);

@@ -282,7 +282,7 @@ def categorise(field: str, data: bytes, py, em, pv: dict, ev: dict) -> str:
         if any(not MEDIA_TYPE.match(leaf["content_type"]) for leaf in leaves):
             return "content-type/python-keeps-junk-after-subtype"
         if "application/octet-stream" in em_types or any(
-                "/" not in t for t in re.findall(rb"(?im)^content-type[ \t]*:[ \t]*([^;\r\n]*)", data)):
+                b"/" not in t for t in re.findall(rb"(?im)^content-type[ \t]*:[ \t]*([^;\r\n]*)", data)):
             return "content-type/invalid-type-default"
         return "attachments/different-count"
     if field == "filenames":
@@ -322,6 +322,25 @@ def categorise(field: str, data: bytes, py, em, pv: dict, ev: dict) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+# Categories where docs/differential.md shows Python wrong and emotriage right (or acceptable as
+# real mail clients read it). They count towards agreement; every other disagreement counts
+# against it. A new category is never in this list until it is investigated and documented.
+EMOTRIAGE_RIGHT = {
+    "subject/raw-8bit-header",
+    "subject/encoded-word-charset-superset-or-unknown",
+    "subject/iso-2022-jp-extension-chars",
+    "filename/raw-8bit-parameter",
+    "filename/unquoted-encoded-word",
+    "filename/unquoted-value-with-space-or-tspecial",
+    "filename/encoded-word-inside-quoted-word",
+    "content-type/python-keeps-junk-after-subtype",
+    "content-type/invalid-type-default",
+    "sha256/python-ignores-cte-with-trailing-space",
+    "from/address-in-display-name",
+    "structure/part-header-line-without-colon",
+}
 
 
 def main() -> int:
@@ -413,11 +432,15 @@ def main() -> int:
     below = []
     for field in FIELDS:
         n, ok = compared[field], agreed[field]
+        documented = sum(1 for category, items in disagreements.items() if category in EMOTRIAGE_RIGHT
+                         for _, f, _, _ in items if f == field)
         pct = 100.0 * ok / n if n else 100.0
-        if pct < args.threshold:
+        pct_right = 100.0 * (ok + documented) / n if n else 100.0
+        if pct_right < args.threshold:
             below.append(field)
-        print(f"  {field:10s} {ok:5d}/{n:<5d} {pct:7.2f} %   excluded {len(excluded[field]):3d}"
-              f"{'   BELOW THRESHOLD' if pct < args.threshold else ''}")
+        print(f"  {field:10s} {ok:5d}/{n:<5d} {pct:7.2f} % agree, {pct_right:7.2f} % with python's "
+              f"documented errors   excluded {len(excluded[field]):3d}"
+              f"{'   BELOW THRESHOLD' if pct_right < args.threshold else ''}")
     for field in FIELDS:
         reasons = collections.Counter(r for _, r, _ in excluded[field])
         for reason, count in reasons.most_common():
