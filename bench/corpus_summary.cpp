@@ -22,12 +22,15 @@ struct Sum256 {
   std::array<std::uint64_t, 4> limbs{};  // limbs[0] most significant
   void add_hex(const std::string& hex) {
     if (hex.size() != 64) return;
-    unsigned __int128 carry = 0;
+    std::uint64_t carry = 0;
     for (int i = 3; i >= 0; --i) {
+      auto& limb = limbs[static_cast<std::size_t>(i)];
       std::uint64_t value = std::stoull(hex.substr(static_cast<std::size_t>(i) * 16, 16), nullptr, 16);
-      unsigned __int128 total = static_cast<unsigned __int128>(limbs[static_cast<std::size_t>(i)]) + value + carry;
-      limbs[static_cast<std::size_t>(i)] = static_cast<std::uint64_t>(total);
-      carry = total >> 64;
+      std::uint64_t sum = limb + value;
+      std::uint64_t next_carry = sum < limb ? 1 : 0;
+      limb = sum + carry;
+      if (limb < sum) next_carry = 1;
+      carry = next_carry;
     }
   }
   std::string hex(int limbs_shown) const {

@@ -14,6 +14,12 @@
 #
 # Every implementation reads the same mbox in the same run, one after the
 # other, each under bench/peak_rss.py (wall time and peak RSS of that process).
+# Columns: wall_s, cpu_s (user+sys, all threads); msgs/s and MB/s (10^6 bytes
+# of mbox) from wall_s; rss_MiB peak RSS (floor ~13 MiB, see peak_rss.py);
+# load1 the 1-minute load average as the run started; truth "yes" if the
+# summary line equals <mbox>.truth on every field (nec_chars is the
+# generator's own; zip_bad, absent there, must be 0), else the fields that
+# differ.  "-" = prints no summary (emotriage parse renders JSON instead).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +30,7 @@ arg_n=
 for a in "$@"; do
     case "$a" in
         --quick) quick=1 ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         ''|*[!0-9]*) echo "usage: $0 [--quick] [N]" >&2; exit 2 ;;
         *) arg_n=$a ;;
     esac
@@ -56,11 +62,14 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     "$here/build_baselines.sh" "$build/baselines" 2>"$work/baselines.log" ||
         { cat "$work/baselines.log" >&2; exit 1; }
 fi
-emotriage=$(find "$build" -type f -name emotriage -perm -u+x | head -n1)
-corpus_summary=$(find "$build" -type f -name corpus_summary -perm -u+x | head -n1)
+emotriage=$(find "$build" -type f -name emotriage -perm -u+x 2>/dev/null | head -n1 || true)
+corpus_summary=$(find "$build" -type f -name corpus_summary -perm -u+x 2>/dev/null | head -n1 || true)
 gmime="$build/baselines/baseline_gmime"
 for b in "$emotriage" "$corpus_summary" "$gmime"; do
-    [ -n "$b" ] && [ -x "$b" ] || { log "missing binary in $build (run without SKIP_BUILD=1)"; exit 1; }
+    if [ -z "$b" ] || [ ! -x "$b" ]; then
+        log "missing binary in $build (run without SKIP_BUILD=1)"
+        exit 1
+    fi
 done
 
 # ---- 2. corpus --------------------------------------------------------------
@@ -137,20 +146,22 @@ for line in open(os.path.join(work, "results.tsv")):
     c = fields(cost)
     order.append(name)
     rows[name] = dict(rc=int(rc), load1=load1, wall=float(c.get("wall_s", "nan")),
+                      cpu=float(c.get("user_s", "nan")) + float(c.get("sys_s", "nan")),
                       rss=float(c.get("peak_rss_mb", "nan")),
                       match="-" if out == "-" else check(os.path.join(work, name + ".out")))
 
 print("corpus   %s: %d msgs, %.1f MB (truth: %s)" % (mbox, msgs, size / 1e6, os.path.basename(truth_path)))
 print("machine  %d cores (nproc); loadavg before %s, after %s" % (int(jobs), load_before, load_after))
 print()
-hdr = "%-20s %8s %8s %7s %8s %5s  %s" % ("impl", "wall_s", "msgs/s", "MB/s", "rss_MiB", "load1", "truth")
+hdr = "%-20s %8s %8s %8s %7s %8s %5s  %s" % (
+    "impl", "wall_s", "cpu_s", "msgs/s", "MB/s", "rss_MiB", "load1", "truth")
 print(hdr)
 print("-" * len(hdr))
 for name in order:
     r = rows[name]
     match = r["match"] if r["rc"] == 0 else "%s (exit %d)" % (r["match"], r["rc"])
-    print("%-20s %8.2f %8.0f %7.1f %8.1f %5s  %s" % (
-        name, r["wall"], msgs / r["wall"], size / 1e6 / r["wall"], r["rss"], r["load1"], match))
+    print("%-20s %8.2f %8.2f %8.0f %7.1f %8.1f %5s  %s" % (
+        name, r["wall"], r["cpu"], msgs / r["wall"], size / 1e6 / r["wall"], r["rss"], r["load1"], match))
 print()
 print("wall-time ratios (emotriage / baseline; <1 = emotriage faster):")
 for num in ("emotriage-json-j1", "corpus_summary-j1", "emotriage-json-j%s" % jobs):

@@ -23,7 +23,7 @@ case "$mode" in
     [[ "${CI:-}" == "true" ]] && werror=ON
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEMOTRIAGE_WERROR="$werror" > /dev/null
     cmake --build "$build" -j "$jobs"
-    ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 900
+    ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 900 -LE slow
     scripts/fuzz.sh smoke
     ;;
   *)

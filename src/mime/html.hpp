@@ -1,5 +1,6 @@
 // HTML body -> plain text and links (gumbo). Nothing is rendered, fetched or executed; script and
-// style content is dropped. Bounded: nesting deeper than gumbo's own limit is cut by gumbo.
+// style content is dropped. Bounded: gumbo 0.10 has no nesting limit and turns quadratic on deep
+// nesting, so a linear pre-scan caps the depth (256) and the tag count before gumbo sees it.
 #pragma once
 #include <string>
 #include <string_view>

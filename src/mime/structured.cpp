@@ -742,7 +742,7 @@ std::optional<std::string> parse_date(std::string_view value) {
   std::optional<Offset> offset = parse_zone(zone);
   if (!offset) return std::nullopt;
 
-  char buf[48];
+  char buf[128];  // room for any int the compiler cannot bound
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", year, month, day,
                 clock->hour, clock->minute, clock->second, offset->sign, offset->hours,
                 offset->minutes);
