@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "core/text.hpp"
@@ -21,15 +23,44 @@ bool is_header_name_char(char c) {
   return c > 32 && c < 127 && c != ':';
 }
 
-// "From sender date" as written by MTAs and mail clients: a date with a time in it. Checked so
-// that a body line starting with "From " after a blank line does not split a message.
-bool looks_like_from_line(std::string_view line) {
-  if (!line.starts_with("From ")) return false;
-  line = line.substr(0, 200);
-  for (std::size_t i = 5; i + 4 < line.size(); ++i) {
-    auto digit = [&](std::size_t k) { return line[k] >= '0' && line[k] <= '9'; };
-    if (digit(i) && line[i + 1] == ':' && digit(i + 2) && digit(i + 3)) return true;
-    if (i + 5 < line.size() && digit(i) && digit(i + 1) && line[i + 2] == ':' && digit(i + 3) &&
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// A From_ line split into its parts: "From " sender [tail], e.g. "From a@b Mon Jan  5 09:12:00
+// 2026", "From - " (Netscape / Thunderbird), "From MAILER-DAEMON ...", "From 123@xxx" (Gmail).
+struct FromLine {
+  std::string_view sender;
+  std::string_view tail;  // what follows the sender, trimmed; empty at the end of the line
+};
+
+std::optional<FromLine> parse_from_line(std::string_view line) {
+  if (!line.starts_with("From ")) return std::nullopt;
+  std::size_t pos = 5;
+  while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
+  std::size_t end = pos;
+  while (end < line.size() && !is_blank(line[end])) ++end;
+  FromLine from;
+  from.sender = line.substr(pos, end - pos);
+  // "From : a@b", "From  :a@b": the obsolete header syntax (white space before the colon) opens
+  // a mail, it is not a From_ line.
+  if (from.sender.empty() || from.sender.front() == ':') return std::nullopt;
+  std::string_view tail = line.substr(end);
+  while (!tail.empty() && is_blank(tail.front())) tail.remove_prefix(1);
+  while (!tail.empty() && is_blank(tail.back())) tail.remove_suffix(1);
+  from.tail = tail;
+  return from;
+}
+
+// A time of day ("9:12", "09:12:00") in the first 200 bytes: the date of a From_ line.
+bool has_time(std::string_view text) {
+  text = text.substr(0, 200);
+  auto digit = [&](std::size_t k) { return text[k] >= '0' && text[k] <= '9'; };
+  for (std::size_t i = 0; i + 3 < text.size(); ++i) {
+    if (digit(i) && text[i + 1] == ':' && digit(i + 2) && digit(i + 3)) return true;
+    if (i + 4 < text.size() && digit(i) && digit(i + 1) && text[i + 2] == ':' && digit(i + 3) &&
         digit(i + 4)) {
       return true;
     }
@@ -37,11 +68,33 @@ bool looks_like_from_line(std::string_view line) {
   return false;
 }
 
+// Senders that mark a From_ line even without a date: Thunderbird's "-", bounces, addresses.
+bool is_marker_sender(std::string_view sender) {
+  return sender == "-" || sender == "MAILER-DAEMON" || sender.find('@') != std::string_view::npos;
+}
+
+// A line that separates two messages of an mbox. "From " sender, then the end of the line or a
+// date. A body line "From here on we ..." (not escaped by mboxo writers) must not split, so a
+// separator needs a date with a time in it or a marker sender ("-", MAILER-DAEMON, an address)
+// and the blank line before it. Netscape and Thunderbird write "From - <date>" / "From - "
+// directly after the previous message's last line, so that one needs no blank line.
+bool is_separator_line(std::string_view line, bool after_blank) {
+  auto from = parse_from_line(line);
+  if (!from) return false;
+  bool dated = !from->tail.empty() && has_time(from->tail);
+  bool bare_marker = from->tail.empty() && is_marker_sender(from->sender);
+  if (!dated && !bare_marker) return false;
+  return after_blank || from->sender == "-";
+}
+
 // The first From_ line of a file may be laxer ("From user@host" without a date, as some tools
-// write); sniff() takes such a file for an mbox, so the splitter must accept it too.
+// write, or "From user@host anything"); sniff() takes such a file for an mbox and the splitter
+// starts its first message there.
 bool looks_like_first_from_line(std::string_view line) {
-  return looks_like_from_line(line) ||
-         (line.starts_with("From ") && line.substr(0, 200).find('@') != std::string_view::npos);
+  auto from = parse_from_line(line);
+  if (!from) return false;
+  return from->tail.empty() || has_time(from->tail) ||
+         from->sender.find('@') != std::string_view::npos;
 }
 
 // ">From ", ">>From " ... lose one '>' (mboxrd; for mboxo the same is the best guess).
@@ -82,12 +135,21 @@ class MboxSplitter {
       : name_(std::move(name)), options_(options), visitor_(visitor) {}
 
   void feed(std::string_view chunk) {
+    fed_ += chunk.size();
     window_.append(chunk);
     scan();
   }
 
   void finish() {
-    if (started_) emit(window_.size());
+    if (started_) {
+      emit(window_.size());
+    } else {
+      // No From_ line at all (or the stream ended inside a BOM): nothing may vanish, so the
+      // whole input becomes one message and the parser reports what it can.
+      if (begin_ < window_.size()) keep_preamble(begin_, window_.size());
+      begin_ = window_.size();
+      if (emitted_ == 0 && fed_ > 0) emit_preamble(/*strip_separator=*/false);
+    }
     started_ = false;
   }
 
@@ -99,24 +161,33 @@ class MboxSplitter {
   void scan() {
     if (!bom_checked_) {
       // A UTF-8 byte order mark before the first From_ line (editors add it).
-      if (window_.size() < 3 && std::string_view("\xEF\xBB\xBF").starts_with(window_)) return;
-      if (window_.starts_with("\xEF\xBB\xBF")) begin_ = 3;
+      if (window_.size() < kBom.size() && kBom.starts_with(window_)) return;
+      if (window_.starts_with(kBom)) begin_ = kBom.size();
       bom_checked_ = true;
     }
     while (true) {
       if (!started_) {
-        // Skip anything before the first From_ line (e.g. a stray blank line).
-        std::size_t line_end = window_.find('\n', begin_);
+        // Text before the first From_ line is kept aside (bounded): a stray blank line is
+        // dropped, anything else becomes a message of its own.
+        std::size_t line_end = window_.find('\n', std::max(begin_, line_scan_));
         if (line_end == std::string::npos) {
-          // No line end yet: a From_ line is short, so a long run is not one; drop it.
-          if (window_.size() - begin_ > kMaxFromLine) begin_ = window_.size();
+          line_scan_ = window_.size();  // no need to look at these bytes again
+          // No line end yet: a From_ line is short, so a long run is not one.
+          if (window_.size() - begin_ > kMaxFromLine) {
+            keep_preamble(begin_, window_.size());
+            begin_ = window_.size();
+            in_long_line_ = true;
+          }
           compact();
           return;
-        } else if (looks_like_first_from_line(
-                       std::string_view(window_).substr(begin_, line_end - begin_))) {
+        } else if (!in_long_line_ && looks_like_first_from_line(std::string_view(window_).substr(
+                                         begin_, line_end - begin_))) {
+          if (!preamble_blank_) emit_preamble(/*strip_separator=*/true);
           start_at(begin_);
         } else {
+          keep_preamble(begin_, line_end + 1);
           begin_ = line_end + 1;
+          in_long_line_ = false;
           continue;
         }
       }
@@ -138,11 +209,12 @@ class MboxSplitter {
       }
       std::string_view line = std::string_view(window_).substr(
           line_start, (line_end == std::string::npos ? window_.size() : line_end) - line_start);
-      // A separator is a From_ line after a blank line (or right after the previous separator).
+      // A separator is a From_ line after a blank line (or right after the previous separator);
+      // only Thunderbird's "From -" may follow the previous message's last line directly.
       bool after_blank =
           found >= 1 && (window_[found - 1] == '\n' ||
                          (window_[found - 1] == '\r' && found >= 2 && window_[found - 2] == '\n'));
-      if (after_blank && looks_like_from_line(line)) {
+      if (is_separator_line(line, after_blank)) {
         emit(line_start);
         start_at(line_start);
       } else {
@@ -178,17 +250,61 @@ class MboxSplitter {
       message.truncated = true;
       message.original_size = head_raw_size_ + dropped_ + body.size();
     } else {
-      if (needs_unescape(body))
-        append_unescaped(message.bytes, body);
+      // Cut like guard_size() does (the raw head, then unescaped), so where a message is cut
+      // does not depend on the read chunk size.
+      std::string_view kept = body.substr(0, options_.max_message_bytes);
+      if (needs_unescape(kept))
+        append_unescaped(message.bytes, kept);
       else
-        message.bytes.assign(body);
+        message.bytes.assign(kept);
       message.original_size = body.size();
-      if (message.bytes.size() > options_.max_message_bytes) {
-        message.bytes.resize(options_.max_message_bytes);
-        message.truncated = true;
-      }
+      message.truncated = kept.size() < body.size();
+    }
+    // A UTF-8 byte order mark at the start of the message is not part of it.
+    if (message.bytes.starts_with(kBom)) {
+      message.bytes.erase(0, kBom.size());
+      message.original_size -= kBom.size();
     }
     begin_ = body_start_ = end;
+    ++emitted_;
+    deliver(visitor_, std::move(message));
+  }
+
+  // Keeps window_[from, to) (text before the first From_ line) up to the message limit.
+  void keep_preamble(std::size_t from, std::size_t to) {
+    std::string_view part = std::string_view(window_).substr(from, to - from);
+    preamble_size_ += part.size();
+    if (preamble_blank_) {
+      preamble_blank_ = std::all_of(part.begin(), part.end(), is_blank);
+    }
+    if (preamble_.size() < options_.max_message_bytes) {
+      const std::uint64_t room = options_.max_message_bytes - preamble_.size();
+      preamble_.append(
+          part.substr(0, static_cast<std::size_t>(std::min<std::uint64_t>(room, part.size()))));
+    }
+  }
+
+  // Emits the text kept before the first From_ line (or the whole input without one) as a
+  // message of its own at offset 0. `strip_separator` drops the blank line before a From_ line.
+  void emit_preamble(bool strip_separator) {
+    RawMessage message;
+    message.locator = name_ + "#0";
+    message.bytes = std::move(preamble_);
+    message.original_size = preamble_size_;
+    message.truncated = preamble_size_ > message.bytes.size();
+    if (strip_separator && !message.truncated) {
+      std::size_t cut = 0;
+      if (message.bytes.ends_with("\r\n\r\n"))
+        cut = 2;
+      else if (message.bytes.ends_with("\n\n"))
+        cut = 1;
+      message.bytes.resize(message.bytes.size() - cut);
+      message.original_size -= cut;
+    }
+    preamble_.clear();
+    preamble_size_ = 0;
+    preamble_blank_ = true;
+    ++emitted_;
     deliver(visitor_, std::move(message));
   }
 
@@ -203,10 +319,17 @@ class MboxSplitter {
                                     ? UINT64_MAX
                                     : options_.max_message_bytes + slack;
     if (held <= limit) return;
-    // Keep a short tail: a "\r\n\r\nFrom " may straddle the next chunk. Since held exceeds
-    // the limit by more than this tail, the head never overlaps it.
+    // Keep a short tail: a "\r\n\r\nFrom " may straddle the next chunk. A From_ line whose end
+    // has not arrived yet (scan_ waits at the '\n' before it) stays whole, with the "\r\n\r"
+    // before it that the blank-line check and emit() look at.
     constexpr std::size_t kKeepTail = 8;
-    const std::size_t discard_end = window_.size() - kKeepTail;
+    std::size_t discard_end = window_.size() - kKeepTail;
+    if (scan_ >= 3) discard_end = std::min(discard_end, scan_ - 3);
+    // Never cut into the head (or before the message): wait for more input instead; the
+    // pending line is at most ~1 KiB, so memory stays bounded.
+    const std::uint64_t head_size =
+        truncated_ ? 0 : std::min<std::uint64_t>(options_.max_message_bytes, held);
+    if (discard_end <= body_start_ || discard_end - body_start_ < head_size) return;
     if (!truncated_) {
       std::string_view head =
           std::string_view(window_).substr(body_start_, options_.max_message_bytes);
@@ -234,6 +357,7 @@ class MboxSplitter {
     window_.erase(0, keep_from);
     consumed_ += keep_from;
     begin_ -= keep_from;
+    line_scan_ = line_scan_ >= keep_from ? line_scan_ - keep_from : 0;
     body_start_ = body_start_ >= keep_from ? body_start_ - keep_from : 0;
     scan_ = scan_ >= keep_from ? scan_ - keep_from : 0;
   }
@@ -244,9 +368,16 @@ class MboxSplitter {
   std::string window_;
   std::uint64_t consumed_ = 0;  // bytes erased from the front of window_
   std::size_t begin_ = 0, scan_ = 0, body_start_ = 0;
+  std::size_t line_scan_ = 0;  // before the first From_ line: where to look for a line end
   std::uint64_t message_offset_ = 0;
   bool started_ = false;
   bool bom_checked_ = false;
+  bool in_long_line_ = false;  // begin_ is inside a line already kept as preamble
+  std::uint64_t fed_ = 0;      // bytes fed so far
+  std::uint64_t emitted_ = 0;  // messages delivered so far
+  std::string preamble_;       // text before the first From_ line, at most the message limit
+  std::uint64_t preamble_size_ = 0;
+  bool preamble_blank_ = true;  // the preamble is white space only (not worth a message)
   bool truncated_ = false;
   std::string head_;
   std::uint64_t dropped_ = 0;
@@ -284,6 +415,12 @@ void read_stream(std::istream& in, const std::string& name, std::uint64_t size_h
   message.bytes = std::move(head);
   std::vector<char> buffer(1u << 20);
   std::uint64_t total = message.bytes.size();
+  // A UTF-8 byte order mark (editors add it) is not part of the message.
+  std::uint64_t bom = 0;
+  if (message.bytes.starts_with(kBom)) {
+    message.bytes.erase(0, kBom.size());
+    bom = kBom.size();
+  }
   if (size_hint > 0)
     message.bytes.reserve(std::min<std::uint64_t>(size_hint, options.max_message_bytes));
   while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
@@ -304,7 +441,7 @@ void read_stream(std::istream& in, const std::string& name, std::uint64_t size_h
     message.bytes.resize(options.max_message_bytes);
     message.truncated = true;
   }
-  message.original_size = total;
+  message.original_size = total - bom;
   deliver(visitor, std::move(message));
 }
 
@@ -382,17 +519,20 @@ void walk_directory(const fs::path& root, const Options& options, const Visitor&
 Kind sniff(std::string_view head) {
   if (head.starts_with("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) return Kind::outlook_msg;
   std::string_view text = head;
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
   std::size_t eol = text.find('\n');
   std::string_view first = text.substr(0, eol);
   if (looks_like_first_from_line(first)) {
     return Kind::mbox;
   }
-  // A header line "Name: value" (Received, Return-Path, X-..., From:...) opens a mail.
+  // A header line "Name: value" (Received, Return-Path, X-..., From:...) opens a mail; so does
+  // the obsolete form with white space before the colon ("From : a@b").
   std::size_t colon = first.find(':');
-  if (colon != std::string_view::npos && colon > 0 && colon < 80) {
-    bool name_ok = true;
-    for (char c : first.substr(0, colon)) name_ok = name_ok && is_header_name_char(c);
+  if (colon != std::string_view::npos && colon < 80) {
+    std::string_view name = first.substr(0, colon);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+    bool name_ok = !name.empty();
+    for (char c : name) name_ok = name_ok && is_header_name_char(c);
     if (name_ok) return Kind::message;
   }
   return Kind::unknown;

@@ -12,10 +12,10 @@
 namespace emotriage::ingest {
 
 struct RawMessage {
-  std::string locator;       // "a.eml", "box.mbox#1234" (byte offset of the From_ line), "Md/cur/x"
-  std::string bytes;         // at most Options::max_message_bytes
+  std::string locator;  // "a.eml", "box.mbox#1234" (byte offset of the From_ line), "Md/cur/x"
+  std::string bytes;    // at most Options::max_message_bytes
   std::uint64_t original_size = 0;
-  bool truncated = false;    // bytes were cut at max_message_bytes
+  bool truncated = false;  // bytes were cut at max_message_bytes
 };
 
 struct Options {
@@ -31,16 +31,19 @@ struct Skipped {
 
 struct Visitor {
   std::function<void(RawMessage&&)> message;
-  std::function<void(core::Error)> error;    // an input (or a file in a folder) could not be read
+  std::function<void(core::Error)> error;  // an input (or a file in a folder) could not be read
   std::function<void(Skipped)> skipped;
 };
 
 // Reads one input: "-" is stdin, a folder is walked (Maildir cur/ and new/ or any tree, in
-// sorted order, symlinks not followed), a file is sniffed by content (mbox or one message).
+// sorted order, symlinks not followed), a file is sniffed by content (mbox or one message; a
+// leading UTF-8 BOM is not part of a message).
 void read_input(const std::string& input, const Options& options, const Visitor& visitor);
 
 // Splits an mbox stream into messages (mboxo / mboxrd: ">From " lines are unescaped). Exposed
-// for tests and fuzzing. `name` prefixes the locators.
+// for tests and fuzzing. `name` prefixes the locators. Nothing vanishes: non-blank text before
+// the first From_ line is a message of its own ("name#0"), and a stream without any From_ line
+// is delivered whole as one message ("name#0"); a UTF-8 BOM at a message start is dropped.
 void read_mbox(std::istream& in, const std::string& name, const Options& options,
                const Visitor& visitor);
 

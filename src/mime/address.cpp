@@ -143,53 +143,196 @@ std::string decode_display(std::string_view raw) {
   return collapse_spaces(decoded.text);
 }
 
+// Scans `s` outside quotes and comments, calling on_char(i, c, in_angle) for every such byte.
+// Quoted pairs are skipped; nesting depth of comments is tracked, so this is linear.
+template <typename F>
+void scan_top_level(std::string_view s, F&& on_char) {
+  bool in_quote = false;
+  int depth = 0;
+  bool in_angle = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '\\') {
+      ++i;
+      continue;
+    }
+    if (in_quote) {
+      if (c == '"') in_quote = false;
+      continue;
+    }
+    if (depth > 0) {
+      if (c == '(')
+        ++depth;
+      else if (c == ')')
+        --depth;
+      continue;
+    }
+    if (c == '"') {
+      in_quote = true;
+    } else if (c == '(') {
+      depth = 1;
+    } else {
+      if (c == '<') in_angle = true;
+      on_char(i, c, in_angle);
+      if (c == '>') in_angle = false;
+    }
+  }
+}
+
+// "Bob <bob@x> Bobby <bobby@y>" (no comma between two mailboxes): cuts an item after each
+// closing '>' that is followed by another mailbox (an '@' or a '<' outside quotes and
+// comments). Anything else after the '>' (a comment, stray words) stays with the item.
+std::vector<std::string_view> split_run_on(std::string_view item, bool& malformed) {
+  std::vector<std::size_t> cuts;
+  scan_top_level(item, [&](std::size_t i, char c, bool in_angle) {
+    if (c == '>' && in_angle) cuts.push_back(i + 1);
+  });
+  std::vector<std::string_view> pieces;
+  std::size_t begin = 0;
+  for (std::size_t k = 0; k < cuts.size(); ++k) {
+    std::size_t end = k + 1 < cuts.size() ? cuts[k + 1] : item.size();
+    std::string_view rest = item.substr(cuts[k], end - cuts[k]);
+    bool another = false;
+    scan_top_level(rest,
+                   [&](std::size_t, char c, bool) { another = another || c == '<' || c == '@'; });
+    if (another) {
+      pieces.push_back(item.substr(begin, cuts[k] - begin));
+      begin = cuts[k];
+      malformed = true;
+    }
+  }
+  pieces.push_back(item.substr(begin));
+  return pieces;
+}
+
+// Splits at white space outside quotes and comments.
+std::vector<std::string_view> split_words(std::string_view s) {
+  std::vector<std::string_view> words;
+  std::size_t start = std::string_view::npos;
+  bool in_quote = false;
+  int depth = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (!in_quote && depth == 0 && is_space(c)) {
+      if (start != std::string_view::npos) words.push_back(s.substr(start, i - start));
+      start = std::string_view::npos;
+      continue;
+    }
+    if (start == std::string_view::npos) start = i;
+    if (c == '\\') {
+      ++i;
+    } else if (in_quote) {
+      if (c == '"') in_quote = false;
+    } else if (depth > 0) {
+      if (c == '(')
+        ++depth;
+      else if (c == ')')
+        --depth;
+    } else if (c == '"') {
+      in_quote = true;
+    } else if (c == '(') {
+      depth = 1;
+    }
+  }
+  if (start != std::string_view::npos) words.push_back(s.substr(start));
+  return words;
+}
+
+// A mailbox written without angle brackets but with more than one word: "Big Bug bb@x" (a name
+// without brackets) or "a@x b@y" (mailboxes without a comma). Each word with an '@' is an
+// address; the words before it are its display name, words after the last address join the
+// last display name. Returns false when this does not apply (one word, or no '@' at all).
+bool parse_bare_words(std::string_view text, std::vector<core::Mailbox>& out) {
+  struct Group {
+    std::string name;  // raw words of the display name
+    std::string address;
+    std::string comments;  // "a@x (Name)": used when there is no name
+  };
+  struct Word {
+    std::string_view raw;
+    std::string plain;  // without quotes and comments
+    std::string comments;
+  };
+  std::vector<Word> words;
+  for (std::string_view raw : split_words(text)) {
+    Word word{raw, {}, {}};
+    word.plain = collapse_spaces(strip_quotes_and_comments(raw, word.comments));
+    // "user @ host": white space around the '@' (obsolete syntax) keeps one address.
+    if (!words.empty() && !word.plain.empty() && !words.back().plain.empty() &&
+        (word.plain.front() == '@' || words.back().plain.back() == '@')) {
+      Word& previous = words.back();
+      previous.raw =
+          std::string_view(previous.raw.data(),
+                           static_cast<std::size_t>(raw.data() + raw.size() - previous.raw.data()));
+      previous.plain += word.plain;
+      if (!word.comments.empty()) {
+        if (!previous.comments.empty()) previous.comments.push_back(' ');
+        previous.comments += word.comments;
+      }
+      continue;
+    }
+    words.push_back(std::move(word));
+  }
+  std::size_t plain_words = 0, addresses = 0;
+  for (const auto& word : words) {
+    if (word.plain.empty()) continue;
+    ++plain_words;
+    if (word.plain.find('@') != std::string::npos) ++addresses;
+  }
+  if (plain_words < 2 || addresses == 0) return false;
+
+  std::vector<Group> groups;
+  Group current;
+  auto append = [](std::string& to, std::string_view what) {
+    if (what.empty()) return;
+    if (!to.empty()) to.push_back(' ');
+    to.append(what);
+  };
+  for (const auto& word : words) {
+    if (word.plain.empty()) {
+      append(current.comments, word.comments);
+      continue;
+    }
+    if (!current.address.empty()) {
+      groups.push_back(std::move(current));
+      current = Group{};
+    }
+    if (word.plain.find('@') != std::string::npos) {
+      current.address = word.plain;
+      append(current.comments, word.comments);
+    } else {
+      append(current.name, word.raw);
+    }
+  }
+  if (!current.address.empty()) {
+    groups.push_back(std::move(current));
+  } else {
+    // Words after the last address: "bb@x Big Bug".
+    append(groups.back().name, current.name);
+    append(groups.back().comments, current.comments);
+  }
+  for (auto& group : groups) {
+    core::Mailbox mailbox;
+    mailbox.address = std::move(group.address);
+    std::string ignored;
+    mailbox.display_name = decode_display(strip_quotes_and_comments(group.name, ignored));
+    if (mailbox.display_name.empty()) mailbox.display_name = decode_display(group.comments);
+    out.push_back(std::move(mailbox));
+  }
+  return true;
+}
+
 }  // namespace
 
 AddressList parse_address_list(std::string_view raw_in) {
   AddressList list;
   std::string raw = unfold(raw_in);
-  for (const auto& item : split_top_level(raw, list.malformed)) {
-    std::string_view text = core::trim(item);
-    if (text.empty()) continue;
-    core::Mailbox mailbox;
-    // The address is in the last <...> outside quotes; everything before it is the name.
-    std::size_t angle = std::string_view::npos;
-    bool in_quote = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '\\') {
-        ++i;
-        continue;
-      }
-      if (text[i] == '"') in_quote = !in_quote;
-      if (!in_quote && text[i] == '<') angle = i;
+  // Addresses are ASCII in practice; repair anything else so output stays valid UTF-8.
+  auto add = [&](core::Mailbox&& mailbox) {
+    if (list.mailboxes.size() >= kMaxMailboxes) {
+      list.malformed = true;
+      return;
     }
-    std::string comments;
-    if (angle != std::string_view::npos) {
-      std::size_t close = text.find('>', angle);
-      std::string_view inside = text.substr(
-          angle + 1, close == std::string_view::npos ? std::string_view::npos : close - angle - 1);
-      if (close == std::string_view::npos) list.malformed = true;
-      std::string ignored;
-      mailbox.address = collapse_spaces(strip_quotes_and_comments(inside, ignored));
-      // A source route "@a,@b:user@host" keeps only the mailbox.
-      if (auto colon = mailbox.address.rfind(':');
-          colon != std::string::npos && mailbox.address.starts_with('@')) {
-        mailbox.address.erase(0, colon + 1);
-      }
-      std::string name = strip_quotes_and_comments(text.substr(0, angle), comments);
-      mailbox.display_name = decode_display(name);
-    } else {
-      mailbox.address = collapse_spaces(strip_quotes_and_comments(text, comments));
-      // "user@host (Name)" - the old form puts the name in a comment.
-      mailbox.display_name = decode_display(comments);
-      if (mailbox.address.find('@') == std::string::npos) {
-        // No address at all: "Undisclosed recipients" or a bare name.
-        mailbox.display_name = decode_display(strip_quotes_and_comments(text, comments));
-        mailbox.address.clear();
-        list.malformed = true;
-      }
-    }
-    // Addresses are ASCII in practice; repair anything else so output stays valid UTF-8.
     if (!core::is_valid_utf8(mailbox.address)) {
       std::string repaired;
       core::repair_utf8(mailbox.address, repaired);
@@ -198,6 +341,58 @@ AddressList parse_address_list(std::string_view raw_in) {
     }
     if (!mailbox.address.empty() || !mailbox.display_name.empty()) {
       list.mailboxes.push_back(std::move(mailbox));
+    }
+  };
+  for (const auto& item : split_top_level(raw, list.malformed)) {
+    for (std::string_view piece : split_run_on(item, list.malformed)) {
+      if (list.mailboxes.size() >= kMaxMailboxes) break;
+      std::string_view text = core::trim(piece);
+      if (text.empty()) continue;
+      core::Mailbox mailbox;
+      // The address is in the last <...> outside quotes; everything before it is the name.
+      std::size_t angle = std::string_view::npos;
+      bool in_quote = false;
+      for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\\') {
+          ++i;
+          continue;
+        }
+        if (text[i] == '"') in_quote = !in_quote;
+        if (!in_quote && text[i] == '<') angle = i;
+      }
+      std::string comments;
+      if (angle != std::string_view::npos) {
+        std::size_t close = text.find('>', angle);
+        std::string_view inside =
+            text.substr(angle + 1, close == std::string_view::npos ? std::string_view::npos
+                                                                   : close - angle - 1);
+        if (close == std::string_view::npos) list.malformed = true;
+        std::string ignored;
+        mailbox.address = collapse_spaces(strip_quotes_and_comments(inside, ignored));
+        // A source route "@a,@b:user@host" keeps only the mailbox.
+        if (auto colon = mailbox.address.rfind(':');
+            colon != std::string::npos && mailbox.address.starts_with('@')) {
+          mailbox.address.erase(0, colon + 1);
+        }
+        std::string name = strip_quotes_and_comments(text.substr(0, angle), comments);
+        mailbox.display_name = decode_display(name);
+      } else if (std::vector<core::Mailbox> several; parse_bare_words(text, several)) {
+        // No angle brackets and several words: "Name a@x", "a@x b@y".
+        list.malformed = true;
+        for (auto& one : several) add(std::move(one));
+        continue;
+      } else {
+        mailbox.address = collapse_spaces(strip_quotes_and_comments(text, comments));
+        // "user@host (Name)" - the old form puts the name in a comment.
+        mailbox.display_name = decode_display(comments);
+        if (mailbox.address.find('@') == std::string::npos) {
+          // No address at all: "Undisclosed recipients" or a bare name.
+          mailbox.display_name = decode_display(strip_quotes_and_comments(text, comments));
+          mailbox.address.clear();
+          list.malformed = true;
+        }
+      }
+      add(std::move(mailbox));
     }
     if (list.mailboxes.size() >= kMaxMailboxes) break;
   }

@@ -173,6 +173,11 @@ void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope
     auto addresses = [&](std::vector<core::Mailbox>& target) {
       if (!target.empty()) return;
       AddressList list_parsed = parse_address_list(raw);
+      if (list_parsed.malformed) {
+        message_.add_finding(malformed("ヘッダー " + out.name + " のアドレス表記が壊れています",
+                                       "header " + out.name + " has a malformed address list", raw,
+                                       where));
+      }
       target = std::move(list_parsed.mailboxes);
     };
     auto append_list = [&](std::string& acc) {
@@ -216,6 +221,13 @@ void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope
       envelope.dkim_signatures.push_back(parse_dkim_signature(out.raw));
     }
     envelope.headers.push_back(std::move(out));
+  }
+  if (envelope.from.size() > 1) {
+    // Readers show only one sender; the others hide in plain sight.
+    message_.add_finding(malformed("From に複数の差出人があります (" + std::to_string(envelope.from.size()) + " 件)",
+                                   "the From header names " + std::to_string(envelope.from.size()) +
+                                       " senders",
+                                   envelope.from[1].address, where));
   }
   if (!to_raw.empty()) envelope.to = parse_address_list(to_raw).mailboxes;
   if (!cc_raw.empty()) envelope.cc = parse_address_list(cc_raw).mailboxes;
@@ -532,7 +544,9 @@ core::Message parse_message(std::string_view raw, std::string locator,
   WarningSink warnings;
   g_mime_parser_options_set_warning_callback(options, on_gmime_warning, &warnings);
   // Header decoding is ours; GMime only needs to find the structure.
-  GObjectPtr<GMimeMessage> parsed(g_mime_parser_construct_message(parser.ptr, options));
+  // An entity, not a GMimeMessage: GMime would otherwise decode every address header itself
+  // through iconv, work that is thrown away (and wrong for CP932).
+  GObjectPtr<GMimeObject> parsed(g_mime_parser_construct_part(parser.ptr, options));
   g_mime_parser_options_free(options);
 
   if (parsed.ptr == nullptr) {
@@ -541,8 +555,8 @@ core::Message parse_message(std::string_view raw, std::string locator,
     return message;
   }
   MessageBuilder builder(message, limits);
-  builder.fill_envelope(GMIME_OBJECT(parsed.ptr), message.envelope, {});
-  builder.walk(g_mime_message_get_mime_part(parsed.ptr));
+  builder.fill_envelope(parsed.ptr, message.envelope, {});
+  builder.walk(parsed.ptr);
   report_gmime_warnings(warnings, message);
   return message;
 }

@@ -244,6 +244,111 @@ TEST(AddressList, InvalidUtf8InAddressIsRepaired) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Mailboxes without commas or angle brackets (seen in spam and hand-written headers): no
+// address may hide inside a display name, and the list is flagged.
+
+TEST(AddressList, TwoAngleMailboxesWithoutComma) {
+  AddressList l = parse("Bob Dunite <bob@example.com> Bobby Dunite <bobby@example.org>");
+  EXPECT_TRUE(l.malformed);
+  ASSERT_EQ(l.mailboxes.size(), 2u);
+  EXPECT_EQ(l.mailboxes[0], (Mailbox{"Bob Dunite", "bob@example.com"}));
+  EXPECT_EQ(l.mailboxes[1], (Mailbox{"Bobby Dunite", "bobby@example.org"}));
+}
+
+TEST(AddressList, AngleMailboxThenBareAddressWithoutComma) {
+  AddressList l = parse("<a@x.example> \"B\" <b@y.example> c@z.example");
+  EXPECT_TRUE(l.malformed);
+  ASSERT_EQ(l.mailboxes.size(), 3u);
+  EXPECT_EQ(l.mailboxes[0], (Mailbox{"", "a@x.example"}));
+  EXPECT_EQ(l.mailboxes[1], (Mailbox{"B", "b@y.example"}));
+  EXPECT_EQ(l.mailboxes[2], (Mailbox{"", "c@z.example"}));
+}
+
+TEST(AddressList, CommentAfterAngleAddressIsNotAnotherMailbox) {
+  AddressList l = parse("Name <a@x.example> (work)");
+  EXPECT_FALSE(l.malformed);
+  ASSERT_EQ(l.mailboxes.size(), 1u);
+  EXPECT_EQ(l.mailboxes[0], (Mailbox{"Name", "a@x.example"}));
+}
+
+TEST(AddressList, NameWithoutAngleBrackets) {
+  AddressList l = parse("Big Bug bb@example.com");
+  EXPECT_TRUE(l.malformed);
+  ASSERT_EQ(l.mailboxes.size(), 1u);
+  EXPECT_EQ(l.mailboxes[0], (Mailbox{"Big Bug", "bb@example.com"}));
+}
+
+TEST(AddressList, NameAfterAddressWithoutAngleBrackets) {
+  AddressList l = parse("bb@example.com Big Bug");
+  EXPECT_TRUE(l.malformed);
+  ASSERT_EQ(l.mailboxes.size(), 1u);
+  EXPECT_EQ(l.mailboxes[0], (Mailbox{"Big Bug", "bb@example.com"}));
+}
+
+TEST(AddressList, EncodedAndQuotedNameWithoutAngleBrackets) {
+  AddressList l = parse("=?UTF-8?B?5bGx55Sw?= \"Taro\" yamada@example.jp");
+  EXPECT_TRUE(l.malformed);
+  ASSERT_EQ(l.mailboxes.size(), 1u);
+  EXPECT_EQ(l.mailboxes[0].display_name, "山田 Taro");
+  EXPECT_EQ(l.mailboxes[0].address, "yamada@example.jp");
+}
+
+TEST(AddressList, TwoBareAddressesWithoutComma) {
+  AddressList l = parse("a@x.example b@y.example");
+  EXPECT_TRUE(l.malformed);
+  ASSERT_EQ(l.mailboxes.size(), 2u);
+  EXPECT_EQ(l.mailboxes[0], (Mailbox{"", "a@x.example"}));
+  EXPECT_EQ(l.mailboxes[1], (Mailbox{"", "b@y.example"}));
+}
+
+TEST(AddressList, NamesAndBareAddressesWithoutComma) {
+  AddressList l = parse("Bob bob@example.com Bobby Dunite bobby@example.org, c@z.example");
+  EXPECT_TRUE(l.malformed);
+  ASSERT_EQ(l.mailboxes.size(), 3u);
+  EXPECT_EQ(l.mailboxes[0], (Mailbox{"Bob", "bob@example.com"}));
+  EXPECT_EQ(l.mailboxes[1], (Mailbox{"Bobby Dunite", "bobby@example.org"}));
+  EXPECT_EQ(l.mailboxes[2], (Mailbox{"", "c@z.example"}));
+}
+
+TEST(AddressList, CommentFormAddressesWithoutComma) {
+  AddressList l = parse("a@x.example (A) b@y.example (B)");
+  EXPECT_TRUE(l.malformed);
+  ASSERT_EQ(l.mailboxes.size(), 2u);
+  EXPECT_EQ(l.mailboxes[0], (Mailbox{"A", "a@x.example"}));
+  EXPECT_EQ(l.mailboxes[1], (Mailbox{"B", "b@y.example"}));
+}
+
+TEST(AddressList, OneWordForms) {
+  // Unchanged: one word is one address (white space around '@', quoted local part).
+  for (std::string_view raw :
+       {"user @ example.jp", "\"john doe\"@example.jp", "a@x.example (A B)"}) {
+    AddressList l = parse(raw);
+    ASSERT_EQ(l.mailboxes.size(), 1u) << raw;
+    EXPECT_NE(l.mailboxes[0].address.find("@"), std::string::npos) << raw;
+  }
+}
+
+TEST(AddressList, ManyBareAddressesWithoutCommaAreCapped) {
+  std::string raw;
+  for (int i = 0; i < 100000; ++i) raw += "a@x.example ";
+  auto start = std::chrono::steady_clock::now();
+  AddressList l = parse(raw);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_LE(l.mailboxes.size(), 2000u);
+  EXPECT_TRUE(l.malformed);
+}
+
+TEST(AddressList, ManyAngleMailboxesWithoutCommaAreCapped) {
+  std::string raw;
+  for (int i = 0; i < 100000; ++i) raw += "N <a@x.example> ";
+  auto start = std::chrono::steady_clock::now();
+  AddressList l = parse(raw);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_LE(l.mailboxes.size(), 2000u);
+  EXPECT_TRUE(l.malformed);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Message ids
 
 TEST(MessageIds, SingleId) {
