@@ -339,6 +339,16 @@ AddressList parse_address_list(std::string_view raw_in) {
       mailbox.address = std::move(repaired);
       list.malformed = true;
     }
+    // A name without an address before another mailbox is an unquoted comma in a display name
+    // ("Team, Name <a@x>"): mail clients show it as one sender, and so do we.
+    if (!list.mailboxes.empty() && list.mailboxes.back().address.empty() &&
+        !list.mailboxes.back().display_name.empty() && !mailbox.address.empty()) {
+      std::string joined = list.mailboxes.back().display_name;
+      if (!mailbox.display_name.empty()) joined += ", " + mailbox.display_name;
+      mailbox.display_name = std::move(joined);
+      list.mailboxes.pop_back();
+      list.malformed = true;
+    }
     if (!mailbox.address.empty() || !mailbox.display_name.empty()) {
       list.mailboxes.push_back(std::move(mailbox));
     }

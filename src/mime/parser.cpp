@@ -4,7 +4,7 @@
 
 #include <chrono>
 #include <mutex>
-#include <set>
+#include <map>
 
 #include "core/hash.hpp"
 #include "core/text.hpp"
@@ -49,20 +49,16 @@ Finding limit_exceeded(std::string_view limit_name, std::uint64_t limit_value,
 
 // What GMime's parser reports; translated once per message into findings.
 struct WarningSink {
-  std::set<int> codes;
-  std::string first_item;
+  std::map<int, std::string> items;  // code -> the first item GMime named for it
 };
 
 void on_gmime_warning(gint64, GMimeParserWarning code, const gchar* item, gpointer user_data) {
   auto* sink = static_cast<WarningSink*>(user_data);
-  if (sink->codes.insert(static_cast<int>(code)).second && item != nullptr &&
-      sink->first_item.empty()) {
-    sink->first_item = item;
-  }
+  sink->items.try_emplace(static_cast<int>(code), item != nullptr ? item : "");
 }
 
 void report_gmime_warnings(const WarningSink& sink, core::Message& message) {
-  for (int code : sink.codes) {
+  for (const auto& [code, item] : sink.items) {
     switch (static_cast<GMimeParserWarning>(code)) {
       case GMIME_WARN_TRUNCATED_MESSAGE:
         message.add_finding(malformed("メールが途中で切れています", "the message is truncated", {}));
@@ -70,23 +66,26 @@ void report_gmime_warnings(const WarningSink& sink, core::Message& message) {
       case GMIME_WARN_MALFORMED_MESSAGE:
       case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
         message.add_finding(malformed("メールの構造が壊れています", "the message structure is broken",
-                                      sink.first_item));
+                                      item));
         break;
       case GMIME_WARN_MALFORMED_MULTIPART:
       case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
         message.add_finding(malformed("マルチパートの区切りが壊れています",
                                       "a multipart has a missing or broken boundary",
-                                      sink.first_item));
+                                      item));
         break;
       case GMIME_CRIT_INVALID_HEADER_NAME:
         message.add_finding(malformed("不正なヘッダー名があります", "an invalid header name was found",
-                                      sink.first_item));
+                                      item));
         break;
       case GMIME_CRIT_CONFLICTING_HEADER:
       case GMIME_CRIT_CONFLICTING_PARAMETER:
+        // GMime also calls a repeated Received "conflicting"; only Content-* conflicts change
+        // what a reader sees.
+        if (!core::istarts_with(item, "content-") && code == GMIME_CRIT_CONFLICTING_HEADER) break;
         message.add_finding(malformed("矛盾するヘッダーが重複しています (読む製品によって内容が変わります)",
                                       "conflicting duplicate headers (different readers see different content)",
-                                      sink.first_item));
+                                      item));
         break;
       case GMIME_CRIT_NESTING_OVERFLOW:
         message.add_finding(limit_exceeded("gmime_nesting", 100));
@@ -222,12 +221,17 @@ void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope
     }
     envelope.headers.push_back(std::move(out));
   }
-  if (envelope.from.size() > 1) {
+  std::size_t senders = 0;
+  std::string second_sender;
+  for (const auto& mailbox : envelope.from) {
+    if (mailbox.address.empty()) continue;
+    if (++senders == 2) second_sender = mailbox.address;
+  }
+  if (senders > 1) {
     // Readers show only one sender; the others hide in plain sight.
-    message_.add_finding(malformed("From に複数の差出人があります (" + std::to_string(envelope.from.size()) + " 件)",
-                                   "the From header names " + std::to_string(envelope.from.size()) +
-                                       " senders",
-                                   envelope.from[1].address, where));
+    message_.add_finding(malformed("From に複数の差出人があります (" + std::to_string(senders) + " 件)",
+                                   "the From header names " + std::to_string(senders) + " senders",
+                                   second_sender, where));
   }
   if (!to_raw.empty()) envelope.to = parse_address_list(to_raw).mailboxes;
   if (!cc_raw.empty()) envelope.cc = parse_address_list(cc_raw).mailboxes;

@@ -268,6 +268,8 @@ def categorise(field: str, data: bytes, py, em, pv: dict, ev: dict) -> str:
             return "from/display-name-without-angle-brackets"
         if "," in em:
             return "from/comma-inside-angle-addr"
+        if not py and em and "," in raw.split("<")[0]:
+            return "from/unquoted-comma-in-display-name"
         return "from/other"
     # filenames / sha256
     content_types = [r for r in raw_headers(data, b"content-type")]
@@ -339,6 +341,7 @@ EMOTRIAGE_RIGHT = {
     "content-type/invalid-type-default",
     "sha256/python-ignores-cte-with-trailing-space",
     "from/address-in-display-name",
+    "from/unquoted-comma-in-display-name",
     "structure/part-header-line-without-colon",
 }
 

@@ -396,3 +396,24 @@ TEST(MessageIds, InvalidUtf8IsRepaired) {
 
 }  // namespace
 }  // namespace emotriage::mime
+
+namespace emotriage::mime {
+namespace {
+
+// Phishing writes "Team, Name <a@x>" without quotes; the sender is one mailbox, not a nameless one.
+TEST(AddressList, UnquotedCommaInDisplayNameStaysOneSender) {
+  auto list = parse_address_list("Ihr Gewinnerteam, jehd <service@stayfriends.example>");
+  ASSERT_EQ(list.mailboxes.size(), 1u);
+  EXPECT_EQ(list.mailboxes[0].display_name, "Ihr Gewinnerteam, jehd");
+  EXPECT_EQ(list.mailboxes[0].address, "service@stayfriends.example");
+  EXPECT_TRUE(list.malformed);
+}
+
+TEST(AddressList, UndisclosedRecipientsAloneIsKept) {
+  auto list = parse_address_list("Undisclosed recipients");
+  ASSERT_EQ(list.mailboxes.size(), 1u);
+  EXPECT_TRUE(list.mailboxes[0].address.empty());
+}
+
+}  // namespace
+}  // namespace emotriage::mime
