@@ -1,5 +1,7 @@
 #include "core/text.hpp"
 
+#include <string.h>
+
 #include <cstring>
 
 namespace emotriage::core {
@@ -130,6 +132,13 @@ std::size_t count_replacement_chars(std::string_view utf8) {
     pos += 3;
   }
   return count;
+}
+
+std::size_t find_bytes(std::string_view haystack, std::string_view needle, std::size_t from) {
+  if (from > haystack.size()) return std::string_view::npos;
+  const void* hit = memmem(haystack.data() + from, haystack.size() - from, needle.data(), needle.size());
+  if (hit == nullptr) return std::string_view::npos;
+  return static_cast<std::size_t>(static_cast<const char*>(hit) - haystack.data());
 }
 
 std::string_view utf8_prefix(std::string_view utf8, std::size_t max_bytes) {

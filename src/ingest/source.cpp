@@ -191,7 +191,7 @@ class MboxSplitter {
           continue;
         }
       }
-      std::size_t found = window_.find("\nFrom ", scan_);
+      std::size_t found = core::find_bytes(window_, "\nFrom ", scan_);
       if (found == std::string::npos) {
         scan_ = window_.size() > 6 ? window_.size() - 6 : 0;
         scan_ = std::max(scan_, begin_);

@@ -493,7 +493,7 @@ GByteArray* prepare_for_gmime(std::string_view raw, core::Message& message) {
   };
   std::size_t copied = 0;
   bool repaired = false;
-  for (std::size_t pos = 0; (pos = body.find("oundary=\"", pos)) != std::string_view::npos; pos += 10) {
+  for (std::size_t pos = 0; (pos = core::find_bytes(body, "oundary=\"", pos)) != std::string_view::npos; pos += 10) {
     std::size_t line_start = body.rfind('\n', pos);
     line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
     std::string_view line_head = body.substr(line_start, pos - line_start);

@@ -169,3 +169,26 @@ TEST(Parser, MessageBytesLimitCutsButReports) {
 
 }  // namespace
 }  // namespace emotriage::mime
+
+namespace emotriage::mime {
+namespace {
+
+TEST(Parser, TimeBudgetTurnsARunawayIntoALimitFinding) {
+  std::string raw = "From: a@example.jp\nContent-Type: multipart/mixed; boundary=b\n\n";
+  for (int i = 0; i < 4000; ++i) {
+    raw += "--b\nContent-Type: text/html\n\n<p>" + std::string(200, 'x') + "</p>\n";
+  }
+  raw += "--b--\n";
+  core::Limits limits;
+  limits.message_millis = 1;
+  auto message = parse_message(raw, "t", limits);
+  bool timed_out = false;
+  for (const auto& finding : message.findings) {
+    timed_out = timed_out || finding.evidence.starts_with("message_millis=");
+  }
+  EXPECT_TRUE(timed_out);
+  EXPECT_LT(message.parts.size(), 4001u);
+}
+
+}  // namespace
+}  // namespace emotriage::mime
