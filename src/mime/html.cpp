@@ -951,12 +951,25 @@ class GumboHeap {
       unlink(block);
       std::free(block);
     }
+    for (char* chunk : chunks_) std::free(chunk);
   }
 
-  static void* allocate(void* heap, std::size_t size) {
-    auto* block = static_cast<Block*>(std::malloc(sizeof(Block) + size));
+  // Gumbo makes a great many small, short-lived allocations (tokens, attributes, nodes); they come
+  // from a bump arena that is freed at once, up to a budget, then from tracked malloc blocks.
+  static void* allocate(void* heap_ptr, std::size_t size) {
+    auto* heap = static_cast<GumboHeap*>(heap_ptr);
+    std::size_t need = sizeof(Block) + ((size + kAlign - 1) & ~(kAlign - 1));
+    if (size <= kSmall && heap->arena_bytes_ + kChunk <= kArenaBudget) {
+      if (heap->chunk_left_ < need) heap->new_chunk();
+      auto* block = reinterpret_cast<Block*>(heap->chunk_pos_);
+      heap->chunk_pos_ += need;
+      heap->chunk_left_ -= need;
+      block->prev = block->next = nullptr;  // arena: nothing to free
+      return block + 1;
+    }
+    auto* block = static_cast<Block*>(std::malloc(need));
     if (block == nullptr) std::abort();  // gumbo does not check; failing here is at least defined
-    Block& head = static_cast<GumboHeap*>(heap)->head_;
+    Block& head = heap->head_;
     block->prev = &head;
     block->next = head.next;
     head.next->prev = block;
@@ -967,6 +980,7 @@ class GumboHeap {
   static void deallocate(void* /*heap*/, void* p) {
     if (p == nullptr) return;
     Block* block = static_cast<Block*>(p) - 1;
+    if (block->prev == nullptr) return;
     unlink(block);
     std::free(block);
   }
@@ -977,6 +991,19 @@ class GumboHeap {
     Block* prev;
     Block* next;
   };
+  static constexpr std::size_t kAlign = alignof(std::max_align_t);
+  static constexpr std::size_t kSmall = 512;
+  static constexpr std::size_t kChunk = 256u << 10;
+  static constexpr std::size_t kArenaBudget = 64u << 20;
+
+  void new_chunk() {
+    char* chunk = static_cast<char*>(std::malloc(kChunk));
+    if (chunk == nullptr) std::abort();
+    chunks_.push_back(chunk);
+    arena_bytes_ += kChunk;
+    chunk_pos_ = chunk;
+    chunk_left_ = kChunk;
+  }
 
   static void unlink(Block* block) {
     block->prev->next = block->next;
@@ -984,6 +1011,10 @@ class GumboHeap {
   }
 
   Block head_{&head_, &head_};
+  std::vector<char*> chunks_;
+  char* chunk_pos_ = nullptr;
+  std::size_t chunk_left_ = 0;
+  std::size_t arena_bytes_ = 0;
 };
 
 void walk(const GumboNode* document, TextBuilder& text, LinkCollector& links) {
