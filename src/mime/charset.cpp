@@ -646,8 +646,10 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view label) {
     chosen = detect_charset(bytes);
     result.guessed = true;
     result.invalid = decode_known(bytes, chosen, result.text, known);
-  } else if (!result.guessed && !result.label_mismatch && !ascii) {
-    // Check the labels Japanese mail lies with against the bytes.
+  } else if (!result.guessed && !result.label_mismatch && !ascii &&
+             !(chosen == "utf-8" && result.invalid == 0)) {
+    // Check the labels Japanese mail lies with against the bytes (a clean UTF-8 read needs no
+    // second look).
     auto switch_to = [&](std::string name) {
       std::string text;
       bool retry_known = false;
@@ -658,14 +660,16 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view label) {
       result.label_mismatch = true;
       chosen = std::move(name);
     };
+    const bool valid_utf8 = core::is_valid_utf8(bytes);
     bool three_byte = false;
-    std::size_t utf8_sequences = utf8_multibyte_sequences(bytes, three_byte);
-    if (is_japanese_legacy(chosen) && core::is_valid_utf8(bytes) &&
-        (result.invalid > 0 || three_byte)) {
+    std::size_t utf8_sequences = valid_utf8 || chosen == "utf-8"
+                                     ? utf8_multibyte_sequences(bytes, three_byte)
+                                     : 0;
+    if (is_japanese_legacy(chosen) && valid_utf8 && (result.invalid > 0 || three_byte)) {
       // A Shift_JIS or EUC-JP label over a UTF-8 body (mikel/mail #1423 and the like). Real
       // Shift_JIS / EUC-JP text is almost never valid UTF-8 with three-byte sequences.
       switch_to("utf-8");
-    } else if (is_single_byte_western(chosen) && three_byte && core::is_valid_utf8(bytes)) {
+    } else if (is_single_byte_western(chosen) && three_byte && valid_utf8) {
       // An ISO-8859-1 / windows-125x label over a UTF-8 (Japanese) body: "à" followed by two
       // C1 or symbol bytes does not occur in real Latin text.
       switch_to("utf-8");
