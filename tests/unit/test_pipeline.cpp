@@ -1,0 +1,67 @@
+// The batch facade: results in input order whatever the number of workers; errors and skipped
+// inputs kept in their place; a truncated raw message becomes a limit finding.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "app/pipeline.hpp"
+
+namespace emotriage::app {
+namespace {
+
+std::string write_mbox(int messages) {
+  auto path = std::filesystem::temp_directory_path() / "emotriage_pipeline_test.mbox";
+  std::ofstream out(path, std::ios::binary);
+  for (int i = 0; i < messages; ++i) {
+    out << "From a@example.jp Mon Jan  5 09:12:00 2026\nSubject: " << i << "\n\nbody " << i
+        << "\n\n";
+  }
+  return path.string();
+}
+
+TEST(Pipeline, OrderIsInputOrderForAnyWorkerCount) {
+  std::string mbox = write_mbox(300);
+  for (unsigned jobs : {1u, 2u, 7u}) {
+    BatchOptions options;
+    options.jobs = jobs;
+    std::vector<std::string> subjects;
+    BatchEvents events{.message = [&](core::Message&& m) { subjects.push_back(m.envelope.subject); },
+                       .error = {},
+                       .skipped = {},
+                       .progress = {}};
+    BatchStats stats = run_batch({mbox}, options, events);
+    ASSERT_EQ(stats.messages, 300u) << "jobs=" << jobs;
+    for (int i = 0; i < 300; ++i) ASSERT_EQ(subjects[static_cast<std::size_t>(i)], std::to_string(i));
+  }
+  std::filesystem::remove(mbox);
+}
+
+TEST(Pipeline, MissingInputIsAnErrorAndTheRestIsRead) {
+  std::string mbox = write_mbox(2);
+  std::vector<std::string> order;
+  BatchEvents events{.message = [&](core::Message&&) { order.push_back("message"); },
+                     .error = [&](const core::Error&) { order.push_back("error"); },
+                     .skipped = {},
+                     .progress = {}};
+  BatchStats stats = run_batch({"/nonexistent/a.eml", mbox}, BatchOptions{}, events);
+  EXPECT_EQ(stats.errors, 1u);
+  EXPECT_EQ(order, (std::vector<std::string>{"error", "message", "message"}));
+  std::filesystem::remove(mbox);
+}
+
+TEST(Pipeline, TruncatedRawMessageIsReported) {
+  ingest::RawMessage raw;
+  raw.locator = "x";
+  raw.bytes = "From: a@example.jp\nSubject: s\n\nbody";
+  raw.original_size = 1000000;
+  raw.truncated = true;
+  core::Message message = parse_raw(raw, core::Limits{});
+  EXPECT_EQ(message.size, 1000000u);
+  bool reported = false;
+  for (const auto& finding : message.findings) reported |= finding.id == core::kParseLimitExceeded;
+  EXPECT_TRUE(reported);
+}
+
+}  // namespace
+}  // namespace emotriage::app
