@@ -354,7 +354,7 @@ void MessageBuilder::fill_leaf(GMimePart* part, core::Part& out) {
     // Our own decoder: GMime's drops the last bytes of unpadded base64, which changes the
     // attachment's hash (an evasion of hash matching).
     std::string encoded = read_stream(g_mime_data_wrapper_get_stream(wrapper));
-    if (!decode_base64_lenient(encoded, decoded)) {
+    if (!decode_base64_lenient(encoded, decoded, /*stop_at_padding=*/true)) {
       message_.add_finding(malformed("base64 に不正な文字があります", "the base64 content has invalid characters",
                                      {}, out.path));
     }
@@ -499,12 +499,25 @@ GByteArray* prepare_for_gmime(std::string_view raw, core::Message& message) {
     std::string_view line_head = body.substr(line_start, pos - line_start);
     bool in_header = core::istarts_with(line_head, "content-type:") ||
                      (!line_head.empty() && (line_head[0] == ' ' || line_head[0] == '\t'));
-    std::size_t line_end = body.find_first_of("\r\n", pos);
-    if (line_end == std::string_view::npos) line_end = body.size();
+    if (!in_header) continue;
+    // The header ends at a line break not followed by folding white space; a quote closed on a
+    // folded continuation line is fine.
     std::size_t value_start = pos + 10;
-    if (!in_header || body.substr(value_start, line_end - value_start).find('"') != std::string_view::npos) {
-      continue;
+    std::size_t line_end = value_start;
+    bool closed = false;
+    while (line_end < body.size()) {
+      char c = body[line_end];
+      if (c == '"') {
+        closed = true;
+        break;
+      }
+      if (c == '\n' && !(line_end + 1 < body.size() && (body[line_end + 1] == ' ' || body[line_end + 1] == '\t'))) {
+        break;
+      }
+      ++line_end;
     }
+    if (closed) continue;
+    if (line_end > value_start && body[line_end - 1] == '\r') --line_end;
     append(body.substr(copied, line_end - copied));
     append("\"");
     copied = line_end;

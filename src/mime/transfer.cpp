@@ -27,7 +27,7 @@ int hex_value(char c) {
 
 }  // namespace
 
-bool decode_base64_lenient(std::string_view text, std::string& out) {
+bool decode_base64_lenient(std::string_view text, std::string& out, bool stop_at_padding) {
   // Attachments are almost all of a mailbox's bytes, so the common case (full quanta of four
   // alphabet characters between line breaks) is decoded without per-byte bookkeeping.
   bool clean = true;
@@ -55,6 +55,18 @@ bool decode_base64_lenient(std::string_view text, std::string& out) {
       }
     }
     char ch = static_cast<char>(src[i++]);
+    if (ch == '=' && stop_at_padding) {
+      if (bits == 6) clean = false;
+      bits = 0;
+      // Only padding and white space may follow.
+      for (; i < n; ++i) {
+        if (kBase64[src[i]] >= 0) {
+          clean = false;
+          break;
+        }
+      }
+      break;
+    }
     if (ch == '=') {
       // Padding ends a quantum; a new one may follow (gmime #133: words glued together). A
       // single character before it carries fewer than 8 bits: data was lost.

@@ -192,3 +192,42 @@ TEST(Parser, TimeBudgetTurnsARunawayIntoALimitFinding) {
 
 }  // namespace
 }  // namespace emotriage::mime
+
+namespace emotriage::mime {
+namespace {
+
+// Outlook folds a long quoted boundary; the quote closes on the continuation line.
+TEST(Parser, FoldedQuotedBoundaryIsNotRepaired) {
+  auto message = parse_message(
+      "From: a@example.jp\nContent-Type: multipart/mixed;\n    boundary=\"----=_NextPart\n _000_1\"\n\n"
+      "------=_NextPart _000_1\nContent-Type: image/png; name=\"a.png\"\n\nPNG\n"
+      "------=_NextPart _000_1--\n",
+      "t", core::Limits{});
+  ASSERT_EQ(message.parts.size(), 2u);
+  EXPECT_EQ(message.parts[1].filename, "a.png");
+  for (const auto& finding : message.findings) EXPECT_NE(finding.id, core::kParseMalformed);
+}
+
+}  // namespace
+}  // namespace emotriage::mime
+
+namespace emotriage::mime {
+namespace {
+
+// Text after the padded end of a base64 body (here a broken close delimiter and more text) is not
+// part of the attachment: readers and scanners stop at the padding, so must its hash.
+TEST(Parser, Base64BodyStopsAtPadding) {
+  auto message = parse_message(
+      "From: a@example.jp\nContent-Type: multipart/mixed; boundary=\"B\"\n\n--B\n"
+      "Content-Type: text/html; name=\"t.html\"\nContent-Transfer-Encoding: base64\n"
+      "Content-Disposition: attachment\n\nPGh0bWw+Cg==\n\n--B-->\nPotentially malicious content\n",
+      "t", core::Limits{});
+  ASSERT_GE(message.parts.size(), 2u);
+  EXPECT_EQ(message.parts[1].content, "<html>\n");
+  bool reported = false;
+  for (const auto& finding : message.findings) reported |= finding.id == core::kParseMalformed;
+  EXPECT_TRUE(reported);
+}
+
+}  // namespace
+}  // namespace emotriage::mime

@@ -359,3 +359,19 @@ TEST(Percent, EscapesAndBrokenEscapes) {
 
 }  // namespace
 }  // namespace emotriage::mime
+
+namespace emotriage::mime {
+namespace {
+
+TEST(Base64Body, StopAtPaddingOnlyWhenAsked) {
+  std::string glued, body;
+  EXPECT_TRUE(decode_base64_lenient("44GC=44GE", glued));  // header words: both decoded
+  EXPECT_EQ(glued, "\xE3\x81\x82\xE3\x81\x84");
+  EXPECT_FALSE(decode_base64_lenient("PGh0bWw+Cg==\nQUJD", body, true));
+  EXPECT_EQ(body, "<html>\n");
+  std::string clean;
+  EXPECT_TRUE(decode_base64_lenient("PGh0bWw+Cg==\n\n", clean, true));
+}
+
+}  // namespace
+}  // namespace emotriage::mime
