@@ -493,7 +493,10 @@ GByteArray* prepare_for_gmime(std::string_view raw, core::Message& message) {
   };
   std::size_t copied = 0;
   bool repaired = false;
-  for (std::size_t pos = 0; (pos = core::find_bytes(body, "oundary=\"", pos)) != std::string_view::npos; pos += 10) {
+  constexpr std::string_view kBoundaryParam = "oundary=\"";
+  for (std::size_t pos = 0; (pos = core::find_bytes(body, kBoundaryParam, pos)) != std::string_view::npos;
+       pos += kBoundaryParam.size()) {
+    if (pos < copied) continue;  // inside a header already repaired
     std::size_t line_start = body.rfind('\n', pos);
     line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
     std::string_view line_head = body.substr(line_start, pos - line_start);
@@ -502,7 +505,7 @@ GByteArray* prepare_for_gmime(std::string_view raw, core::Message& message) {
     if (!in_header) continue;
     // The header ends at a line break not followed by folding white space; a quote closed on a
     // folded continuation line is fine.
-    std::size_t value_start = pos + 10;
+    std::size_t value_start = pos + kBoundaryParam.size();
     std::size_t line_end = value_start;
     bool closed = false;
     while (line_end < body.size()) {

@@ -231,3 +231,18 @@ TEST(Parser, Base64BodyStopsAtPadding) {
 
 }  // namespace
 }  // namespace emotriage::mime
+
+namespace emotriage::mime {
+namespace {
+
+// Found by fuzzing: the boundary parameter as the very last bytes of the input.
+TEST(Parser, BoundaryParameterAtEndOfInput) {
+  for (std::string raw : {"Content-Type: multipart/mixed; boundary=\"",
+                          "From: a@x\nContent-Type: multipart/mixed; boundary=\"a\"\n boundary=\""}) {
+    auto message = parse_message(raw, "t", core::Limits{});
+    EXPECT_EQ(message.size, raw.size());
+  }
+}
+
+}  // namespace
+}  // namespace emotriage::mime
