@@ -388,6 +388,18 @@ core::Error io_error(const std::string& what, const std::string& path) {
   return core::Error{core::ErrorCode::io, what + ": " + path + ": " + std::strerror(errno)};
 }
 
+// Streams an mbox through the splitter; `already_read` is what sniffing took from `in`.
+void split_mbox(std::istream& in, std::string_view already_read, const std::string& name,
+                const Options& options, const Visitor& visitor) {
+  MboxSplitter splitter(name, options, visitor);
+  splitter.feed(already_read);
+  std::vector<char> buffer(chunk_size(options));
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    splitter.feed(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
+  }
+  splitter.finish();
+}
+
 void read_stream(std::istream& in, const std::string& name, std::uint64_t size_hint,
                  const Options& options, const Visitor& visitor) {
   // Sniff without consuming: peek into a buffer, then hand the buffer and the rest on.
@@ -396,13 +408,7 @@ void read_stream(std::istream& in, const std::string& name, std::uint64_t size_h
   head.resize(static_cast<std::size_t>(in.gcount()));
   Kind kind = sniff(head);
   if (kind == Kind::mbox) {
-    MboxSplitter splitter(name, options, visitor);
-    splitter.feed(head);
-    std::vector<char> buffer(chunk_size(options));
-    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
-      splitter.feed(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
-    }
-    splitter.finish();
+    split_mbox(in, head, name, options, visitor);
     return;
   }
   if (kind == Kind::outlook_msg) {
@@ -540,12 +546,7 @@ Kind sniff(std::string_view head) {
 
 void read_mbox(std::istream& in, const std::string& name, const Options& options,
                const Visitor& visitor) {
-  MboxSplitter splitter(name, options, visitor);
-  std::vector<char> buffer(chunk_size(options));
-  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
-    splitter.feed(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
-  }
-  splitter.finish();
+  split_mbox(in, {}, name, options, visitor);
 }
 
 void read_input(const std::string& input, const Options& options, const Visitor& visitor) {

@@ -158,14 +158,21 @@ void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope
       }
       raw.resize(limits_.header_bytes);
     }
-    DecodedHeader decoded = decode_header_text(raw);
-    if (decoded.malformed) {
-      message_.add_finding(malformed("ヘッダー " + out.name + " の文字コードが壊れています",
-                                     "header " + out.name + " has broken encoding", raw, where));
-    }
-    out.value = std::move(decoded.text);
     std::string unfolded = unfold(raw);
-    core::repair_utf8(unfolded, out.raw);
+    if (core::is_ascii(unfolded) && unfolded.find("=?") == std::string::npos &&
+        unfolded.find('\x1B') == std::string::npos) {
+      // Most headers (Received, Message-ID, ...) are plain ASCII: nothing to decode.
+      out.value = unfolded;
+      out.raw = std::move(unfolded);
+    } else {
+      DecodedHeader decoded = decode_header_text(unfolded);
+      if (decoded.malformed) {
+        message_.add_finding(malformed("ヘッダー " + out.name + " の文字コードが壊れています",
+                                       "header " + out.name + " has broken encoding", raw, where));
+      }
+      out.value = std::move(decoded.text);
+      core::repair_utf8(unfolded, out.raw);
+    }
 
     const std::string& name = out.name;
     auto is = [&](std::string_view wanted) { return core::iequals(name, wanted); };
