@@ -1,10 +1,12 @@
 #include "app/pipeline.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <variant>
 
@@ -23,6 +25,24 @@ core::Message parse_raw(const ingest::RawMessage& raw, const core::Limits& limit
 
 namespace {
 
+// A failure inside one message's analysis (out of memory on a hostile message, a dependency's
+// exception) costs that message only: it is reported as parse.crashed and the batch goes on.
+core::Message parse_isolated(const ingest::RawMessage& raw, const BatchOptions& options) {
+  try {
+    if (options.fault_injection) options.fault_injection(raw);
+    return parse_raw(raw, options.limits);
+  } catch (const std::exception& e) {
+    core::Message message;
+    message.locator = raw.locator;
+    message.size = raw.original_size;
+    message.add_finding(core::Finding{
+        std::string(core::kParseCrashed), core::Severity::medium,
+        "このメールの解析が異常終了しました (他のメールの解析は続行します)",
+        "the analysis of this message failed (the rest of the batch goes on)", e.what(), {}});
+    return message;
+  }
+}
+
 using Event = std::variant<core::Message, core::Error, ingest::Skipped>;
 
 // Bounded hand-over between the reader, the parsers and the caller's thread.
@@ -34,13 +54,15 @@ class Batch {
   // Reader side.
   void submit_raw(ingest::RawMessage&& raw) {
     std::unique_lock lock(mutex_);
-    room_.wait(lock, [&] { return next_seq_ - delivered_ < window_; });
+    room_.wait(lock, [&] { return aborted_ || next_seq_ - delivered_ < window_; });
+    if (aborted_) return;
     queue_.push_back({next_seq_++, std::move(raw)});
     work_.notify_one();
   }
   void submit_event(Event&& event) {
     std::unique_lock lock(mutex_);
-    room_.wait(lock, [&] { return next_seq_ - delivered_ < window_; });
+    room_.wait(lock, [&] { return aborted_ || next_seq_ - delivered_ < window_; });
+    if (aborted_) return;
     done_.emplace(next_seq_++, std::move(event));
     ready_.notify_one();
   }
@@ -50,6 +72,13 @@ class Batch {
     work_.notify_all();
     ready_.notify_one();
   }
+  // Stops reader and workers when the caller gives up (an exception in its callback).
+  void abort() {
+    std::lock_guard lock(mutex_);
+    aborted_ = true;
+    work_.notify_all();
+    room_.notify_all();
+  }
 
   // Worker side.
   void work() {
@@ -57,12 +86,12 @@ class Batch {
       std::pair<std::uint64_t, ingest::RawMessage> item;
       {
         std::unique_lock lock(mutex_);
-        work_.wait(lock, [&] { return !queue_.empty() || input_closed_; });
-        if (queue_.empty()) return;
+        work_.wait(lock, [&] { return aborted_ || !queue_.empty() || input_closed_; });
+        if (aborted_ || queue_.empty()) return;
         item = std::move(queue_.front());
         queue_.pop_front();
       }
-      core::Message message = parse_raw(item.second, options_.limits);
+      core::Message message = parse_isolated(item.second, options_);
       std::lock_guard lock(mutex_);
       done_.emplace(item.first, std::move(message));
       ready_.notify_one();
@@ -94,6 +123,7 @@ class Batch {
   std::uint64_t next_seq_ = 0;
   std::uint64_t delivered_ = 0;
   bool input_closed_ = false;
+  bool aborted_ = false;
 };
 
 }  // namespace
@@ -101,7 +131,9 @@ class Batch {
 BatchStats run_batch(const std::vector<std::string>& inputs, const BatchOptions& options,
                      const BatchEvents& events) {
   mime::initialize();
+  constexpr unsigned kMaxJobs = 256;
   unsigned workers = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  workers = std::min(workers, kMaxJobs);
   Batch batch(options, workers);
   BatchStats stats;
 
@@ -113,25 +145,47 @@ BatchStats run_batch(const std::vector<std::string>& inputs, const BatchOptions&
         .error = [&](core::Error error) { batch.submit_event(std::move(error)); },
         .skipped = [&](ingest::Skipped skipped) { batch.submit_event(std::move(skipped)); },
     };
-    for (const auto& input : inputs) ingest::read_input(input, ingest_options, visitor);
+    for (const auto& input : inputs) {
+      try {
+        ingest::read_input(input, ingest_options, visitor);
+      } catch (const std::exception& e) {
+        // Out of memory or a stream failure on one input: report it, read the next.
+        batch.submit_event(core::Error{core::ErrorCode::internal, input + ": " + e.what()});
+      }
+    }
     batch.close_input();
   });
   std::vector<std::jthread> pool;
-  for (unsigned i = 0; i < workers; ++i) pool.emplace_back([&] { batch.work(); });
+  try {
+    for (unsigned i = 0; i < workers; ++i) pool.emplace_back([&] { batch.work(); });
+  } catch (const std::system_error&) {
+    if (pool.empty()) {  // not even one thread: give up cleanly
+      batch.abort();
+      reader.join();
+      throw;
+    }  // fewer workers than asked for still finish the job
+  }
 
-  while (auto event = batch.next()) {
-    if (auto* message = std::get_if<core::Message>(&*event)) {
-      ++stats.messages;
-      stats.bytes += message->size;
-      if (events.message) events.message(std::move(*message));
-      if (events.progress) events.progress(stats.messages, stats.bytes);
-    } else if (auto* error = std::get_if<core::Error>(&*event)) {
-      ++stats.errors;
-      if (events.error) events.error(*error);
-    } else if (auto* skipped = std::get_if<ingest::Skipped>(&*event)) {
-      ++stats.skipped;
-      if (events.skipped) events.skipped(*skipped);
+  try {
+    while (auto event = batch.next()) {
+      if (auto* message = std::get_if<core::Message>(&*event)) {
+        ++stats.messages;
+        stats.bytes += message->size;
+        if (events.message) events.message(std::move(*message));
+        if (events.progress) events.progress(stats.messages, stats.bytes);
+      } else if (auto* error = std::get_if<core::Error>(&*event)) {
+        ++stats.errors;
+        if (events.error) events.error(*error);
+      } else if (auto* skipped = std::get_if<ingest::Skipped>(&*event)) {
+        ++stats.skipped;
+        if (events.skipped) events.skipped(*skipped);
+      }
     }
+  } catch (...) {
+    batch.abort();
+    reader.join();
+    pool.clear();
+    throw;
   }
   reader.join();
   return stats;

@@ -18,7 +18,10 @@ core::Message parse_raw(const ingest::RawMessage& raw, const core::Limits& limit
 
 struct BatchOptions {
   core::Limits limits;
-  unsigned jobs = 0;  // 0: all cores
+  unsigned jobs = 0;  // 0: all cores (at most 256)
+  // Tests only: called before each message is parsed, on the worker; whatever it throws must
+  // cost that one message (parse.crashed), never the batch.
+  std::function<void(const ingest::RawMessage&)> fault_injection;
 };
 
 struct BatchEvents {

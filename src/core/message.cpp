@@ -11,6 +11,14 @@ const Header* Envelope::find(std::string_view name) const {
   return nullptr;
 }
 
+void Message::add_finding(Finding finding) {
+  if (findings.size() < kMaxFindings) {
+    findings.push_back(std::move(finding));
+  } else if (findings.size() == kMaxFindings) {
+    findings.push_back(limit_finding("findings", kMaxFindings));
+  }
+}
+
 std::vector<int> Message::children(int index) const {
   std::vector<int> out;
   for (int i = index + 1; i < static_cast<int>(parts.size()); ++i) {

@@ -531,10 +531,20 @@ Kind sniff(std::string_view head) {
   if (looks_like_first_from_line(first)) {
     return Kind::mbox;
   }
+  // Blank lines before the headers: the parser repairs them, so a folder walk must not skip it.
+  std::size_t blank = 0;
+  while (blank < text.size() && (text[blank] == ' ' || text[blank] == '\t' || text[blank] == '\r' ||
+                                 text[blank] == '\n')) {
+    ++blank;
+  }
+  if (blank > 0 && blank < text.size()) {
+    text.remove_prefix(blank);
+    first = text.substr(0, text.find('\n'));
+  }
   // A header line "Name: value" (Received, Return-Path, X-..., From:...) opens a mail; so does
   // the obsolete form with white space before the colon ("From : a@b").
   std::size_t colon = first.find(':');
-  if (colon != std::string_view::npos && colon < 80) {
+  if (colon != std::string_view::npos && colon < 998) {  // RFC 5322 line length
     std::string_view name = first.substr(0, colon);
     while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
     bool name_ok = !name.empty();

@@ -30,6 +30,10 @@ struct Alias {
 // by many Unix mailers with the NEC extensions, ISO-8859-1 by most as windows-1252 (WHATWG).
 constexpr std::array kAliases = {
     Alias{"utf8", "utf-8"},
+    Alias{"utf7", "utf-7"},
+    Alias{"unicode-1-1-utf-7", "utf-7"},
+    Alias{"csunicode11utf7", "utf-7"},
+    Alias{"hz", "hz-gb-2312"},
     Alias{"unicode-1-1-utf-8", "utf-8"},
     Alias{"ascii", "us-ascii"},
     Alias{"ansi_x3.4-1968", "us-ascii"},
@@ -615,7 +619,8 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view label) {
   // switch ISO-2022-JP to half-width kana).
   const bool ascii_compatible = !canonical.starts_with("utf-16") &&
                                 !canonical.starts_with("utf-32") &&
-                                !canonical.starts_with("utf-7") && !canonical.starts_with("ucs");
+                                !canonical.starts_with("utf-7") && !canonical.starts_with("ucs") &&
+                                !canonical.starts_with("hz");  // HZ shifts with "~{" in ASCII
   const bool has_escape = bytes.find('\x1B') != std::string_view::npos;
   const bool has_shift_out =
       canonical == "iso-2022-jp" && bytes.find('\x0E') != std::string_view::npos;

@@ -1,6 +1,7 @@
 #include "mime/parser.hpp"
 
 #include <gmime/gmime.h>
+#include <string.h>
 
 #include <chrono>
 #include <mutex>
@@ -125,6 +126,7 @@ class MessageBuilder {
   const core::Limits& limits_;
   std::chrono::steady_clock::time_point deadline_;
   std::uint64_t decoded_total_ = 0;
+  std::uint64_t headers_left_ = limits_.header_count;
   bool timed_out_ = false;
   bool decoded_limit_reported_ = false;
 };
@@ -139,10 +141,12 @@ void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope
                                    const std::string& where) {
   GMimeHeaderList* list = g_mime_object_get_header_list(object);
   int count = list != nullptr ? g_mime_header_list_get_count(list) : 0;
-  if (static_cast<std::uint32_t>(count) > limits_.header_count) {
+  // header_count budgets the whole message, attached messages included.
+  if (static_cast<std::uint64_t>(count) > headers_left_) {
     message_.add_finding(limit_exceeded("header_count", limits_.header_count, where));
-    count = static_cast<int>(limits_.header_count);
+    count = static_cast<int>(headers_left_);
   }
+  headers_left_ -= static_cast<std::uint64_t>(count);
   bool header_bytes_reported = false;
   std::string to_raw, cc_raw, bcc_raw;
   for (int i = 0; i < count; ++i) {
@@ -501,11 +505,17 @@ GByteArray* prepare_for_gmime(std::string_view raw, core::Message& message) {
   std::size_t copied = 0;
   bool repaired = false;
   constexpr std::string_view kBoundaryParam = "oundary=\"";
+  std::size_t line_start = 0;
+  std::size_t scanned_to = 0;
   for (std::size_t pos = 0; (pos = core::find_bytes(body, kBoundaryParam, pos)) != std::string_view::npos;
        pos += kBoundaryParam.size()) {
     if (pos < copied) continue;  // inside a header already repaired
-    std::size_t line_start = body.rfind('\n', pos);
-    line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+    // Line starts are tracked forwards (each byte looked at once): searching back from every
+    // occurrence is quadratic on a line made of nothing but this parameter.
+    if (const void* nl = memrchr(body.data() + scanned_to, '\n', pos - scanned_to)) {
+      line_start = static_cast<std::size_t>(static_cast<const char*>(nl) - body.data()) + 1;
+    }
+    scanned_to = pos;
     std::string_view line_head = body.substr(line_start, pos - line_start);
     bool in_header = core::istarts_with(line_head, "content-type:") ||
                      (!line_head.empty() && (line_head[0] == ' ' || line_head[0] == '\t'));

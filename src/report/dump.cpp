@@ -79,6 +79,19 @@ Json envelope_to_json(const core::Envelope& envelope) {
   return out;
 }
 
+// Mail-derived values on one line of the text dump: an encoded line break must not forge a line
+// ("Authentication: dkim=pass") of the dump itself.
+std::string one_line(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else out.push_back(c);
+  }
+  return out;
+}
+
 }  // namespace
 
 Json mailbox_to_json(const core::Mailbox& mailbox) {
@@ -137,7 +150,7 @@ std::string message_dump_text(const core::Message& message, const DumpOptions& o
   std::ostringstream out;
   auto line = [&](std::string_view ja, std::string_view en, std::string_view value) {
     if (value.empty()) return;
-    out << "  " << pick(lang, ja, en) << ": " << value << "\n";
+    out << "  " << pick(lang, ja, en) << ": " << one_line(value) << "\n";
   };
   auto mailbox = [](const core::Mailbox& m) {
     if (m.display_name.empty()) return "<" + m.address + ">";
@@ -182,7 +195,7 @@ std::string message_dump_text(const core::Message& message, const DumpOptions& o
   for (const auto& part : message.parts) {
     out << "    " << std::string(static_cast<std::size_t>(part.depth) * 2, ' ') << part.path << " "
         << part.content_type;
-    if (!part.filename.empty()) out << " \"" << part.filename << "\"";
+    if (!part.filename.empty()) out << " \"" << one_line(part.filename) << "\"";
     if (!part.charset.empty()) out << " charset=" << part.charset;
     if (!part.decoded_charset.empty() && part.decoded_charset != part.charset) {
       out << " (" << pick(lang, "実際は ", "read as ") << part.decoded_charset << ")";
@@ -195,8 +208,8 @@ std::string message_dump_text(const core::Message& message, const DumpOptions& o
     out << "\n";
     if (part.message) {
       std::string from = part.message->from.empty() ? "" : mailbox(part.message->from.front());
-      out << "      " << pick(lang, "添付メール", "attached mail") << ": " << part.message->subject
-          << " / " << from << "\n";
+      out << "      " << pick(lang, "添付メール", "attached mail") << ": "
+          << one_line(part.message->subject) << " / " << one_line(from) << "\n";
     }
     const std::string& body = part.html_text.empty() ? part.text : part.html_text;
     if (!body.empty()) {
@@ -208,7 +221,7 @@ std::string message_dump_text(const core::Message& message, const DumpOptions& o
       }
       out << "      | " << indented << "\n";
     }
-    for (const auto& link : part.links) out << "      -> " << link << "\n";
+    for (const auto& link : part.links) out << "      -> " << one_line(link) << "\n";
   }
   if (!message.findings.empty()) {
     out << "  " << pick(lang, "所見", "Findings") << ":\n";
@@ -216,7 +229,7 @@ std::string message_dump_text(const core::Message& message, const DumpOptions& o
       out << "    [" << core::to_string(finding.severity) << "] " << finding.id << " "
           << (lang == Lang::ja ? finding.message_ja : finding.message_en);
       if (!finding.part.empty()) out << " (" << pick(lang, "パート ", "part ") << finding.part << ")";
-      if (!finding.evidence.empty()) out << "\n        " << finding.evidence;
+      if (!finding.evidence.empty()) out << "\n        " << one_line(finding.evidence);
       out << "\n";
     }
   }

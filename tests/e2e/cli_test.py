@@ -77,6 +77,13 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run(["parse", "--lang", "en", evil])
     check("escapes neutralised", b"\x1b" not in r.stdout and b"\\x1b" in r.stdout, r.stdout[:200])
 
+    # An encoded line break in a subject cannot forge a line of the text dump.
+    forged = os.path.join(tmp, "forged.eml")
+    with open(forged, "wb") as f:
+        f.write(b"From: a@example.jp\nSubject: =?UTF-8?Q?Invoice=0A__Authentication:_dkim=3Dpass?=\n\nx\n")
+    out = run(["parse", "--lang", "en", forged]).stdout.decode()
+    check("no forged line", "\n  Authentication:" not in out and "Invoice\\n" in out, out[:300])
+
     # --limit is applied and reported.
     r = run(["parse", "--format", "json", "--limit", "part_count=1", "examples/mail/forwarded-rfc822-html.eml"])
     ids = [f["id"] for f in json.loads(r.stdout)["messages"][0]["findings"]]

@@ -586,3 +586,16 @@ TEST(Hostile, LongInputIsLinear) {
 
 }  // namespace
 }  // namespace emotriage::mime
+
+namespace emotriage::mime {
+namespace {
+
+// Found in review: ASCII-only 7-bit encodings under an alias skipped decoding.
+TEST(Charset, SevenBitEncodingsUnderAliasesAreDecoded) {
+  EXPECT_EQ(decode_to_utf8("+MEIwRDBG-", "utf7").text, "あいう");
+  EXPECT_EQ(decode_to_utf8("+MEIwRDBG-", "unicode-1-1-utf-7").text, "あいう");
+  EXPECT_NE(decode_to_utf8("~{<:Ky~}", "hz-gb-2312").text, "~{<:Ky~}");
+}
+
+}  // namespace
+}  // namespace emotriage::mime

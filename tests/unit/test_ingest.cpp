@@ -857,3 +857,16 @@ TEST(MboxCorpus, MimekitMboxFilesWithoutExpectedOffsets) {
 
 }  // namespace
 }  // namespace emotriage::ingest
+
+namespace emotriage::ingest {
+namespace {
+
+// A folder walk must not skip what the parser can read (blank lines first, long header names).
+TEST(Sniff, BlankLinesBeforeHeadersAndLongHeaderNames) {
+  EXPECT_EQ(sniff("\n \nFrom: a@example.jp\nSubject: x\n\nbody\n"), Kind::message);
+  EXPECT_EQ(sniff("X-" + std::string(200, 'A') + ": v\nFrom: a@example.jp\n\nbody\n"), Kind::message);
+  EXPECT_EQ(sniff("\n\n\x00\x01 binary"), Kind::unknown);
+}
+
+}  // namespace
+}  // namespace emotriage::ingest

@@ -2,6 +2,7 @@
 // corpus tests found (each reproduced here in a few lines).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 
 #include "core/hash.hpp"
@@ -242,6 +243,43 @@ TEST(Parser, BoundaryParameterAtEndOfInput) {
     auto message = parse_message(raw, "t", core::Limits{});
     EXPECT_EQ(message.size, raw.size());
   }
+}
+
+}  // namespace
+}  // namespace emotriage::mime
+
+namespace emotriage::mime {
+namespace {
+
+// Found in review: a line of nothing but boundary parameters was quadratic (25 s per MiB).
+TEST(Parser, ManyBoundaryParametersOnOneLineAreLinear) {
+  std::string raw = "From: a@example.jp\nSubject: x\n\nx";
+  for (int i = 0; i < (4 << 20) / 9; ++i) raw += "oundary=\"";
+  raw += "\n";
+  auto start = std::chrono::steady_clock::now();
+  auto message = parse_message(raw, "t", core::Limits{});
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 5.0);
+  EXPECT_EQ(message.envelope.subject, "x");
+}
+
+// Found in review: broken headers in many attached messages multiplied findings and headers.
+TEST(Parser, FindingsAndHeadersAreBoundedPerMessage) {
+  std::string raw = "From: a@example.jp\nContent-Type: multipart/mixed; boundary=b\n\n";
+  for (int m = 0; m < 50; ++m) {
+    raw += "--b\nContent-Type: message/rfc822\n\n";
+    for (int h = 0; h < 200; ++h) raw += "X: =?x?q?=?=\n";
+    raw += "\nbody\n";
+  }
+  raw += "--b--\n";
+  auto message = parse_message(raw, "t", core::Limits{});
+  EXPECT_LE(message.findings.size(), core::Message::kMaxFindings + 1);
+  EXPECT_EQ(message.findings.back().id, core::kParseLimitExceeded);
+  std::size_t headers = message.envelope.headers.size();
+  for (const auto& part : message.parts) {
+    if (part.message) headers += part.message->headers.size();
+  }
+  EXPECT_LE(headers, core::Limits{}.header_count);
 }
 
 }  // namespace

@@ -65,3 +65,46 @@ TEST(Pipeline, TruncatedRawMessageIsReported) {
 
 }  // namespace
 }  // namespace emotriage::app
+
+namespace emotriage::app {
+namespace {
+
+TEST(Pipeline, AFailingMessageCostsOnlyThatMessage) {
+  std::string mbox = write_mbox(20);
+  BatchOptions options;
+  options.jobs = 2;
+  options.fault_injection = [](const ingest::RawMessage& raw) {
+    if (raw.bytes.find("Subject: 7\n") != std::string::npos) throw std::bad_alloc();
+  };
+  std::vector<core::Message> messages;
+  BatchEvents events{.message = [&](core::Message&& m) { messages.push_back(std::move(m)); },
+                     .error = {},
+                     .skipped = {},
+                     .progress = {}};
+  BatchStats stats = run_batch({mbox}, options, events);
+  ASSERT_EQ(stats.messages, 20u);
+  ASSERT_EQ(messages[7].findings.size(), 1u);
+  EXPECT_EQ(messages[7].findings[0].id, core::kParseCrashed);
+  EXPECT_EQ(messages[8].envelope.subject, "8");  // the batch went on
+  std::filesystem::remove(mbox);
+}
+
+TEST(Pipeline, AThrowingCallbackStopsTheBatchWithoutHanging) {
+  std::string mbox = write_mbox(500);  // more than the in-flight window: the reader is blocked
+  BatchOptions options;
+  options.jobs = 2;
+  int seen = 0;
+  BatchEvents events{.message =
+                         [&](core::Message&&) {
+                           if (++seen == 3) throw std::runtime_error("disk full");
+                         },
+                     .error = {},
+                     .skipped = {},
+                     .progress = {}};
+  EXPECT_THROW(run_batch({mbox}, options, events), std::runtime_error);
+  EXPECT_EQ(seen, 3);
+  std::filesystem::remove(mbox);
+}
+
+}  // namespace
+}  // namespace emotriage::app
