@@ -21,6 +21,17 @@ struct ParseOptions {
 
 constexpr auto kJsonErrors = nlohmann::ordered_json::error_handler_t::replace;
 
+std::string_view describe(ingest::SkipReason reason, report::Lang lang) {
+  switch (reason) {
+    case ingest::SkipReason::not_mail:
+      return report::pick(lang, "メールではないファイル", "not a mail file");
+    case ingest::SkipReason::outlook_msg_unsupported:
+      return report::pick(lang, "Outlook の .msg ファイルはまだ読めません",
+                          "Outlook .msg (OLE2) files are not read yet");
+  }
+  return {};
+}
+
 int run_parse(const ParseOptions& options) {
   app::BatchOptions batch;
   batch.jobs = options.jobs;
@@ -55,11 +66,14 @@ int run_parse(const ParseOptions& options) {
       .error =
           [&](const core::Error& error) {
             errors.push_back({{"error", error.detail}});
-            std::cerr << "emotriage: " << neutralize_controls(error.detail) << "\n";
+            std::cerr << "emotriage: " << report::pick(dump.lang, "読めない入力: ", "cannot read: ")
+                      << neutralize_controls(error.detail) << "\n";
           },
       .skipped =
           [&](const ingest::Skipped& item) {
-            skipped.push_back({{"source", item.locator}, {"reason", item.reason}});
+            skipped.push_back({{"source", item.locator},
+                               {"reason", ingest::to_string(item.reason)},
+                               {"message", describe(item.reason, dump.lang)}});
           },
       .progress = [&](std::uint64_t messages, std::uint64_t bytes) { progress.update(messages, bytes); },
   };
@@ -71,7 +85,7 @@ int run_parse(const ParseOptions& options) {
     for (const auto& item : skipped) {
       std::cout << neutralize_controls(std::string(report::pick(dump.lang, "読み飛ばし: ", "skipped: ")) +
                                        item["source"].get<std::string>() + " (" +
-                                       item["reason"].get<std::string>() + ")")
+                                       item["message"].get<std::string>() + ")")
                 << "\n";
     }
     std::cout << stats.messages << report::pick(dump.lang, " 通のメールを読みました", " messages read");

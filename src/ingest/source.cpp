@@ -412,7 +412,7 @@ void read_stream(std::istream& in, const std::string& name, std::uint64_t size_h
     return;
   }
   if (kind == Kind::outlook_msg) {
-    if (visitor.skipped) visitor.skipped({name, "Outlook .msg (OLE2) files are not read yet"});
+    if (visitor.skipped) visitor.skipped({name, SkipReason::outlook_msg_unsupported});
     return;
   }
   // One message: the head we already read, then the rest.
@@ -513,7 +513,7 @@ void walk_directory(const fs::path& root, const Options& options, const Visitor&
     head.resize(static_cast<std::size_t>(in.gcount()));
     Kind kind = sniff(head);
     if (kind == Kind::unknown) {
-      if (visitor.skipped) visitor.skipped({file.string(), "not a mail file"});
+      if (visitor.skipped) visitor.skipped({file.string(), SkipReason::not_mail});
       continue;
     }
     read_file(file, file.string(), options, visitor);
@@ -521,6 +521,14 @@ void walk_directory(const fs::path& root, const Options& options, const Visitor&
 }
 
 }  // namespace
+
+std::string_view to_string(SkipReason reason) {
+  switch (reason) {
+    case SkipReason::not_mail: return "not-mail";
+    case SkipReason::outlook_msg_unsupported: return "outlook-msg-unsupported";
+  }
+  return "not-mail";
+}
 
 Kind sniff(std::string_view head) {
   if (head.starts_with("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) return Kind::outlook_msg;

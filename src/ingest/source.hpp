@@ -24,10 +24,15 @@ struct Options {
 };
 
 // What a folder walk passed over and why (not mail, unsupported format).
+enum class SkipReason { not_mail, outlook_msg_unsupported };
+
 struct Skipped {
   std::string locator;
-  std::string reason;
+  SkipReason reason = SkipReason::not_mail;
 };
+
+// Stable machine name of a reason ("not-mail"), for JSON.
+std::string_view to_string(SkipReason reason);
 
 struct Visitor {
   std::function<void(RawMessage&&)> message;

@@ -694,7 +694,7 @@ TEST_F(IngestFiles, TreeWithBinaryFileAndMbox) {
   EXPECT_EQ(c.messages[2].locator, box.string() + "#" + std::to_string(mbox.find(kFrom2)));
   ASSERT_EQ(c.skipped.size(), 1u);
   EXPECT_EQ(c.skipped[0].locator, bin.string());
-  EXPECT_FALSE(c.skipped[0].reason.empty());
+  EXPECT_EQ(c.skipped[0].reason, SkipReason::not_mail);
 }
 
 TEST_F(IngestFiles, SymlinksAreNotFollowed) {
