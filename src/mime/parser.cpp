@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include <chrono>
-#include <mutex>
 #include <map>
+#include <mutex>
 
 #include "core/hash.hpp"
 #include "core/text.hpp"
@@ -38,16 +38,6 @@ struct GObjectPtr {
   }
 };
 
-Finding malformed(std::string ja, std::string en, std::string_view evidence,
-                  std::string part = {}) {
-  return core::malformed_finding(std::move(ja), std::move(en), evidence, std::move(part));
-}
-
-Finding limit_exceeded(std::string_view limit_name, std::uint64_t limit_value,
-                       std::string part = {}) {
-  return core::limit_finding(limit_name, limit_value, std::move(part));
-}
-
 // What GMime's parser reports; translated once per message into findings.
 struct WarningSink {
   std::map<int, std::string> items;  // code -> the first item GMime named for it
@@ -62,21 +52,21 @@ void report_gmime_warnings(const WarningSink& sink, core::Message& message) {
   for (const auto& [code, item] : sink.items) {
     switch (static_cast<GMimeParserWarning>(code)) {
       case GMIME_WARN_TRUNCATED_MESSAGE:
-        message.add_finding(malformed("メールが途中で切れています", "the message is truncated", {}));
+        message.add_finding(core::malformed_finding("メールが途中で切れています", "the message is truncated", {}));
         break;
       case GMIME_WARN_MALFORMED_MESSAGE:
       case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
-        message.add_finding(malformed("メールの構造が壊れています", "the message structure is broken",
+        message.add_finding(core::malformed_finding("メールの構造が壊れています", "the message structure is broken",
                                       item));
         break;
       case GMIME_WARN_MALFORMED_MULTIPART:
       case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
-        message.add_finding(malformed("マルチパートの区切りが壊れています",
+        message.add_finding(core::malformed_finding("マルチパートの区切りが壊れています",
                                       "a multipart has a missing or broken boundary",
                                       item));
         break;
       case GMIME_CRIT_INVALID_HEADER_NAME:
-        message.add_finding(malformed("不正なヘッダー名があります", "an invalid header name was found",
+        message.add_finding(core::malformed_finding("不正なヘッダー名があります", "an invalid header name was found",
                                       item));
         break;
       case GMIME_CRIT_CONFLICTING_HEADER:
@@ -84,12 +74,12 @@ void report_gmime_warnings(const WarningSink& sink, core::Message& message) {
         // GMime also calls a repeated Received "conflicting"; only Content-* conflicts change
         // what a reader sees.
         if (!core::istarts_with(item, "content-") && code == GMIME_CRIT_CONFLICTING_HEADER) break;
-        message.add_finding(malformed("矛盾するヘッダーが重複しています (読む製品によって内容が変わります)",
+        message.add_finding(core::malformed_finding("矛盾するヘッダーが重複しています (読む製品によって内容が変わります)",
                                       "conflicting duplicate headers (different readers see different content)",
                                       item));
         break;
       case GMIME_CRIT_NESTING_OVERFLOW:
-        message.add_finding(limit_exceeded("gmime_nesting", 100));
+        message.add_finding(core::limit_finding("gmime_nesting", 100));
         break;
       default:
         break;  // duplicated headers and the like are normal in real mail
@@ -114,7 +104,7 @@ class MessageBuilder {
     if (timed_out_) return true;
     if (std::chrono::steady_clock::now() > deadline_) {
       timed_out_ = true;
-      message_.add_finding(limit_exceeded("message_millis", limits_.message_millis));
+      message_.add_finding(core::limit_finding("message_millis", limits_.message_millis));
     }
     return timed_out_;
   }
@@ -143,7 +133,7 @@ void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope
   int count = list != nullptr ? g_mime_header_list_get_count(list) : 0;
   // header_count budgets the whole message, attached messages included.
   if (static_cast<std::uint64_t>(count) > headers_left_) {
-    message_.add_finding(limit_exceeded("header_count", limits_.header_count, where));
+    message_.add_finding(core::limit_finding("header_count", limits_.header_count, where));
     count = static_cast<int>(headers_left_);
   }
   headers_left_ -= static_cast<std::uint64_t>(count);
@@ -157,7 +147,7 @@ void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope
     std::string raw = header_raw_value(header);
     if (raw.size() > limits_.header_bytes) {
       if (!header_bytes_reported) {
-        message_.add_finding(limit_exceeded("header_bytes", limits_.header_bytes, where));
+        message_.add_finding(core::limit_finding("header_bytes", limits_.header_bytes, where));
         header_bytes_reported = true;
       }
       raw.resize(limits_.header_bytes);
@@ -171,7 +161,7 @@ void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope
     } else {
       DecodedHeader decoded = decode_header_text(unfolded);
       if (decoded.malformed) {
-        message_.add_finding(malformed("ヘッダー " + out.name + " の文字コードが壊れています",
+        message_.add_finding(core::malformed_finding("ヘッダー " + out.name + " の文字コードが壊れています",
                                        "header " + out.name + " has broken encoding", raw, where));
       }
       out.value = std::move(decoded.text);
@@ -184,7 +174,7 @@ void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope
       if (!target.empty()) return;
       AddressList list_parsed = parse_address_list(raw);
       if (list_parsed.malformed) {
-        message_.add_finding(malformed("ヘッダー " + out.name + " のアドレス表記が壊れています",
+        message_.add_finding(core::malformed_finding("ヘッダー " + out.name + " のアドレス表記が壊れています",
                                        "header " + out.name + " has a malformed address list", raw,
                                        where));
       }
@@ -240,7 +230,7 @@ void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope
   }
   if (senders > 1) {
     // Readers show only one sender; the others hide in plain sight.
-    message_.add_finding(malformed("From に複数の差出人があります (" + std::to_string(senders) + " 件)",
+    message_.add_finding(core::malformed_finding("From に複数の差出人があります (" + std::to_string(senders) + " 件)",
                                    "the From header names " + std::to_string(senders) + " senders",
                                    second_sender, where));
   }
@@ -248,7 +238,7 @@ void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope
   if (!cc_raw.empty()) envelope.cc = parse_address_list(cc_raw).mailboxes;
   if (!bcc_raw.empty()) envelope.bcc = parse_address_list(bcc_raw).mailboxes;
   if (envelope.date_raw.empty() == false && envelope.date.empty()) {
-    message_.add_finding(malformed("Date ヘッダーを解釈できません", "the Date header cannot be parsed",
+    message_.add_finding(core::malformed_finding("Date ヘッダーを解釈できません", "the Date header cannot be parsed",
                                    envelope.date_raw, where));
   }
 }
@@ -280,14 +270,14 @@ void MessageBuilder::describe_part(GMimeObject* object, core::Part& out) {
   ParsedField content_type = parse_field_with_params(entity_header(object, "Content-Type"));
   ParsedField disposition = parse_field_with_params(entity_header(object, "Content-Disposition"));
   if (content_type.malformed || disposition.malformed) {
-    message_.add_finding(malformed("Content-Type / Content-Disposition のパラメーターが壊れています",
+    message_.add_finding(core::malformed_finding("Content-Type / Content-Disposition のパラメーターが壊れています",
                                    "broken Content-Type / Content-Disposition parameters",
                                    entity_header(object, "Content-Type"), out.path));
   }
   if (!content_type.value.empty() && content_type.value.find('/') == std::string::npos &&
       !GMIME_IS_MULTIPART(object) && !GMIME_IS_MESSAGE_PART(object)) {
     // RFC 2045 5.2: an invalid Content-Type means text/plain.
-    message_.add_finding(malformed("Content-Type が不正です (text/plain として扱います)",
+    message_.add_finding(core::malformed_finding("Content-Type が不正です (text/plain として扱います)",
                                    "invalid Content-Type (treated as text/plain)", content_type.value,
                                    out.path));
     out.content_type = "text/plain";
@@ -308,20 +298,23 @@ void MessageBuilder::describe_part(GMimeObject* object, core::Part& out) {
 void MessageBuilder::decode_text(core::Part& out) {
   std::string_view bytes = out.content;
   if (bytes.size() > limits_.text_bytes) {
-    message_.add_finding(limit_exceeded("text_bytes", limits_.text_bytes, out.path));
+    message_.add_finding(core::limit_finding("text_bytes", limits_.text_bytes, out.path));
     bytes = bytes.substr(0, limits_.text_bytes);
   }
   DecodedText decoded = decode_to_utf8(bytes, out.charset);
   out.decoded_charset = decoded.charset;
-  // Line ends become LF so that every later matcher sees one form.
-  out.text.reserve(decoded.text.size());
-  for (std::size_t i = 0; i < decoded.text.size(); ++i) {
-    if (decoded.text[i] == '\r' && i + 1 < decoded.text.size() && decoded.text[i + 1] == '\n') continue;
-    out.text.push_back(decoded.text[i]);
+  // Line ends become LF so that every later matcher sees one form (compacted in place).
+  std::string& text = decoded.text;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+    text[kept++] = text[i];
   }
+  text.resize(kept);
+  out.text = std::move(text);
   if (decoded.invalid > 0) {
     message_.add_finding(
-        malformed("本文に " + decoded.charset + " として読めないバイトがあります (" +
+        core::malformed_finding("本文に " + decoded.charset + " として読めないバイトがあります (" +
                       std::to_string(decoded.invalid) + " 箇所)",
                   "the body has " + std::to_string(decoded.invalid) +
                       " byte sequences invalid in " + decoded.charset,
@@ -366,7 +359,7 @@ void MessageBuilder::fill_leaf(GMimePart* part, core::Part& out) {
     // attachment's hash (an evasion of hash matching).
     std::string encoded = read_stream(g_mime_data_wrapper_get_stream(wrapper));
     if (!decode_base64_lenient(encoded, decoded, /*stop_at_padding=*/true)) {
-      message_.add_finding(malformed("base64 に不正な文字があります", "the base64 content has invalid characters",
+      message_.add_finding(core::malformed_finding("base64 に不正な文字があります", "the base64 content has invalid characters",
                                      {}, out.path));
     }
   } else if (encoding == GMIME_CONTENT_ENCODING_DEFAULT || encoding == GMIME_CONTENT_ENCODING_7BIT ||
@@ -376,7 +369,7 @@ void MessageBuilder::fill_leaf(GMimePart* part, core::Part& out) {
     // Quoted-printable and uuencode through GMime's filters.
     GObjectPtr<GMimeStream> sink(g_mime_stream_mem_new());
     if (g_mime_data_wrapper_write_to_stream(wrapper, sink.ptr) < 0) {
-      message_.add_finding(malformed("パートを復号できません", "the part cannot be decoded", {},
+      message_.add_finding(core::malformed_finding("パートを復号できません", "the part cannot be decoded", {},
                                      out.path));
       return;
     }
@@ -388,7 +381,7 @@ void MessageBuilder::fill_leaf(GMimePart* part, core::Part& out) {
   out.sha256 = core::sha256_hex(content);
   if (decoded_total_ + content.size() > limits_.decoded_bytes) {
     if (!decoded_limit_reported_) {
-      message_.add_finding(limit_exceeded("decoded_bytes", limits_.decoded_bytes, out.path));
+      message_.add_finding(core::limit_finding("decoded_bytes", limits_.decoded_bytes, out.path));
       decoded_limit_reported_ = true;
     }
     std::uint64_t room = limits_.decoded_bytes > decoded_total_ ? limits_.decoded_bytes - decoded_total_ : 0;
@@ -428,14 +421,14 @@ void MessageBuilder::walk(GMimeObject* root) {
     if (over_time()) break;
     if (message_.parts.size() >= limits_.part_count) {
       if (!part_limit_reported) {
-        message_.add_finding(limit_exceeded("part_count", limits_.part_count));
+        message_.add_finding(core::limit_finding("part_count", limits_.part_count));
         part_limit_reported = true;
       }
       break;
     }
     if (static_cast<std::uint32_t>(item.depth) > limits_.mime_depth) {
       if (!depth_limit_reported) {
-        message_.add_finding(limit_exceeded("mime_depth", limits_.mime_depth, item.path));
+        message_.add_finding(core::limit_finding("mime_depth", limits_.mime_depth, item.path));
         depth_limit_reported = true;
       }
       continue;
@@ -493,7 +486,7 @@ GByteArray* prepare_for_gmime(std::string_view raw, core::Message& message) {
     ++start;
   }
   if (start > 0 && start < raw.size()) {
-    message.add_finding(malformed("ヘッダーの前に空行があります", "blank lines precede the headers",
+    message.add_finding(core::malformed_finding("ヘッダーの前に空行があります", "blank lines precede the headers",
                                   raw.substr(0, start)));
   }
   std::string_view body = raw.substr(start);
@@ -545,7 +538,7 @@ GByteArray* prepare_for_gmime(std::string_view raw, core::Message& message) {
   }
   append(body.substr(copied));
   if (repaired) {
-    message.add_finding(malformed("boundary パラメーターの引用符が閉じていません (補って解析しました)",
+    message.add_finding(core::malformed_finding("boundary パラメーターの引用符が閉じていません (補って解析しました)",
                                   "a boundary parameter's quote is not closed (repaired to read the parts)",
                                   {}));
   }
@@ -568,7 +561,7 @@ core::Message parse_message(std::string_view raw, std::string locator,
   message.size = raw.size();
   message.sha256 = core::sha256_hex(raw);
   if (raw.size() > limits.message_bytes) {
-    message.add_finding(limit_exceeded("message_bytes", limits.message_bytes));
+    message.add_finding(core::limit_finding("message_bytes", limits.message_bytes));
     raw = raw.substr(0, limits.message_bytes);
   }
 
@@ -587,7 +580,7 @@ core::Message parse_message(std::string_view raw, std::string locator,
   g_mime_parser_options_free(options);
 
   if (parsed.ptr == nullptr) {
-    message.add_finding(malformed("メールとして解析できません (ヘッダーがありません)",
+    message.add_finding(core::malformed_finding("メールとして解析できません (ヘッダーがありません)",
                                   "cannot be parsed as a mail (no header block)", raw));
     return message;
   }
