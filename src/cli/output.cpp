@@ -46,7 +46,7 @@ report::Lang language_from(std::string_view option) {
   return report::Lang::en;
 }
 
-Progress::Progress() : enabled_(isatty(STDERR_FILENO) == 1) {}
+Progress::Progress(report::Lang lang) : enabled_(isatty(STDERR_FILENO) == 1), lang_(lang) {}
 
 Progress::~Progress() {
   if (shown_) std::fputs("\r\033[K", stderr);
@@ -60,7 +60,8 @@ void Progress::update(std::uint64_t messages, std::uint64_t bytes) {
   if (now - last_ms_ < 200) return;
   last_ms_ = now;
   shown_ = true;
-  std::fprintf(stderr, "\r%llu messages, %.1f MB", static_cast<unsigned long long>(messages),
+  const char* format = lang_ == report::Lang::ja ? "\r%llu 通, %.1f MB" : "\r%llu messages, %.1f MB";
+  std::fprintf(stderr, format, static_cast<unsigned long long>(messages),
                static_cast<double>(bytes) / 1e6);
   std::fflush(stderr);
 }

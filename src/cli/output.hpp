@@ -18,12 +18,13 @@ report::Lang language_from(std::string_view option);
 // A progress line on stderr, only when stderr is a terminal.
 class Progress {
  public:
-  Progress();
+  explicit Progress(report::Lang lang);
   ~Progress();
   void update(std::uint64_t messages, std::uint64_t bytes);
 
  private:
   bool enabled_;
+  report::Lang lang_;
   std::int64_t last_ms_ = 0;
   bool shown_ = false;
 };

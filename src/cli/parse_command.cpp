@@ -44,7 +44,7 @@ int run_parse(const ParseOptions& options) {
   report::DumpOptions dump;
   dump.lang = language_from(options.lang);
   const bool json = options.format == "json";
-  Progress progress;
+  Progress progress(dump.lang);
   nlohmann::ordered_json errors = nlohmann::ordered_json::array();
   nlohmann::ordered_json skipped = nlohmann::ordered_json::array();
   bool first = true;
@@ -104,14 +104,14 @@ void add_parse_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ParseOptions>();
   auto* command = app.add_subcommand(
       "parse", "Forensic dump of mails: headers, route, authentication, parts, hashes / メールの解析ダンプ");
-  command->add_option("inputs", options->inputs, ".eml, mbox, Maildir, folder, or - for stdin")
+  command->add_option("inputs", options->inputs, ".eml, mbox, Maildir, folder, or - for stdin / .eml・mbox・Maildir・フォルダー、- は標準入力")
       ->required();
-  command->add_option("--format", options->format, "text or json")
+  command->add_option("--format", options->format, "text or json / 出力形式")
       ->check(CLI::IsMember({"text", "json"}));
-  command->add_option("--lang", options->lang, "ja or en (default: from the locale)")
+  command->add_option("--lang", options->lang, "ja or en (default: from the locale) / 表示言語 (既定はロケール)")
       ->check(CLI::IsMember({"ja", "en"}));
-  command->add_option("--limit", options->limits, "override a limit, NAME=VALUE (see docs/limits.md)");
-  command->add_option("-j,--jobs", options->jobs, "worker threads (default: all cores)");
+  command->add_option("--limit", options->limits, "override a limit, NAME=VALUE (see docs/limits.md) / 上限の変更");
+  command->add_option("-j,--jobs", options->jobs, "worker threads (default: all cores) / 並列数 (既定は全コア)");
   command->callback([options, &exit_code] { exit_code = run_parse(*options); });
 }
 
