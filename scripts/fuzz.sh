@@ -8,7 +8,13 @@ cd "$(dirname "$0")/.."
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 CC=clang-16 CXX=clang++-16 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DEMOTRIAGE_FUZZ=ON -DEMOTRIAGE_TESTS=OFF > /dev/null
-cmake --build "$build" -j "${JOBS:-$(nproc)}" --target fuzz_parse_message fuzz_header_decode fuzz_charset fuzz_mbox fuzz_html
+# Every fuzz/fuzz_NAME.cpp is a target NAME.
+targets=()
+for source in fuzz/fuzz_*.cpp; do
+  name=${source#fuzz/fuzz_}
+  targets+=("${name%.cpp}")
+done
+cmake --build "$build" -j "${JOBS:-$(nproc)}" --target "${targets[@]/#/fuzz_}"
 
 run_one() {
   local target=$1 seconds=$2
@@ -27,7 +33,7 @@ run_one() {
 case "${1:-smoke}" in
   smoke)
     status=0
-    for target in parse_message header_decode charset mbox html; do
+    for target in "${targets[@]}"; do
       run_one "$target" "${FUZZ_SECONDS:-20}" || status=1
     done
     exit $status
