@@ -14,6 +14,7 @@ for source in fuzz/fuzz_*.cpp; do
   name=${source#fuzz/fuzz_}
   targets+=("${name%.cpp}")
 done
+if [[ "${1:-smoke}" == run ]]; then targets=("$2"); fi
 cmake --build "$build" -j "${JOBS:-$(nproc)}" --target "${targets[@]/#/fuzz_}"
 
 run_one() {

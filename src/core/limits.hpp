@@ -28,6 +28,33 @@ struct Limits {
   // Wall-clock budget per message; checked between parts.
   std::uint32_t message_millis = 20000;
 
+  // Attachment inspection (src/inspect). Containers nested in containers (zip in zip, a document
+  // embedded in a document, a mail attached in a zip): real Emotet mail nests 3 deep (zip → doc →
+  // embedded object); 42.zip-style bombs nest 6 and more.
+  std::uint32_t archive_depth = 6;
+  // Archive members (and embedded objects) inspected per message; real archives in mail hold a
+  // handful, bombs hold millions of tiny entries.
+  std::uint32_t archive_entries = 10000;
+  // Bytes decompressed per message, streamed members included: the 2023 padded documents were
+  // 500–600 MB; more than 1 GiB is a bomb and only costs time.
+  std::uint64_t expanded_bytes = 1ull << 30;
+  // Decompressed bytes of one attachment ÷ its size. Deflate of zeros stops near 1,032 and LZMA
+  // near 7,000, so only nested or bzip2 bombs pass 10,000.
+  std::uint32_t expansion_ratio = 10000;
+  // A member up to this size is held in memory and inspected whole; larger ones are streamed
+  // (hashed, measured) and only their head is inspected. Real attachments stay below 25 MB.
+  std::uint64_t member_bytes = 64ull << 20;
+  // Head of a streamed member kept for inspection: OLE/ZIP structure and macros of a padded
+  // document sit before the filler.
+  std::uint64_t head_bytes = 8ull << 20;
+  // attachment.padded-large-file when a member expands past padding_bytes and padding_ratio
+  // times its compressed size: the 2023 trick is a < 1 MB zip holding a > 500 MB .doc, sized to
+  // exceed what antivirus and sandboxes scan; ordinary documents are far below both.
+  std::uint64_t padding_bytes = 100ull << 20;
+  std::uint32_t padding_ratio = 100;
+  // Candidate passwords tried per encrypted archive (each try re-opens the archive).
+  std::uint32_t password_tries = 20;
+
   // Sets one limit by name ("message_bytes=1048576"). Returns an error text or nullopt.
   std::optional<std::string> set(std::string_view assignment);
   static std::string_view names();

@@ -1,0 +1,51 @@
+// Digests of one object (SHA-256, MD5, ssdeep) computed in one pass, whole or as a stream, and
+// the filler measure of a padded file. (core/hash.hpp has one-shot digests only; the streaming
+// form lives here because only inspection streams objects too large to hold.)
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/attachment.hpp"
+
+namespace emotriage::inspect {
+
+struct Filler {
+  std::uint64_t bytes = 0;  // bytes inside runs of one repeated value of at least kMinRun
+  int value = -1;           // the byte value of most of those runs, -1 when there are none
+  static constexpr std::uint64_t kMinRun = 4096;
+};
+
+class StreamDigest {
+ public:
+  // ssdeep is given up past `ssdeep_max_bytes`: libfuzzy runs near 25 MB/s, so a 500 MB padded
+  // member would spend the message's whole time budget on a digest that clusters nothing.
+  explicit StreamDigest(std::uint64_t ssdeep_max_bytes);
+  ~StreamDigest();
+  StreamDigest(const StreamDigest&) = delete;
+  StreamDigest& operator=(const StreamDigest&) = delete;
+
+  void update(std::string_view chunk);
+  std::uint64_t size() const { return size_; }
+  // Writes size, sha256, md5 and ssdeep (empty past the cap) into `node`; returns the filler
+  // measure.
+  Filler finish(core::Attachment& node);
+
+ private:
+  struct Contexts;
+  std::unique_ptr<Contexts> contexts_;
+  std::uint64_t ssdeep_max_bytes_;
+  std::uint64_t size_ = 0;
+  int run_value_ = -1;
+  std::uint64_t run_length_ = 0;
+  std::array<std::uint64_t, 256> filler_by_value_{};
+  void measure_runs(std::string_view chunk);
+  void close_run();
+};
+
+// Size, SHA-256, MD5 and ssdeep of bytes held whole.
+void digest_whole(std::string_view bytes, core::Attachment& node);
+
+}  // namespace emotriage::inspect
