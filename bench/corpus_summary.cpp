@@ -25,7 +25,8 @@ struct Sum256 {
     std::uint64_t carry = 0;
     for (int i = 3; i >= 0; --i) {
       auto& limb = limbs[static_cast<std::size_t>(i)];
-      std::uint64_t value = std::stoull(hex.substr(static_cast<std::size_t>(i) * 16, 16), nullptr, 16);
+      std::uint64_t value =
+          std::stoull(hex.substr(static_cast<std::size_t>(i) * 16, 16), nullptr, 16);
       std::uint64_t sum = limb + value;
       std::uint64_t next_carry = sum < limb ? 1 : 0;
       limb = sum + carry;
@@ -37,7 +38,8 @@ struct Sum256 {
     std::string out;
     char buffer[17];
     for (int i = 0; i < limbs_shown; ++i) {
-      std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(limbs[static_cast<std::size_t>(i)]));
+      std::snprintf(buffer, sizeof buffer, "%016llx",
+                    static_cast<unsigned long long>(limbs[static_cast<std::size_t>(i)]));
       out += buffer;
     }
     return out;
@@ -69,7 +71,8 @@ bool zip_directory(std::string_view zip, std::uint64_t& members, std::uint64_t& 
   std::uint16_t count = le16(zip, eocd + 10);
   std::size_t offset = le32(zip, eocd + 16);
   for (std::uint16_t n = 0; n < count; ++n) {
-    if (offset + 46 > zip.size() || zip.substr(offset, 4) != std::string_view("PK\1\2", 4)) return false;
+    if (offset + 46 > zip.size() || zip.substr(offset, 4) != std::string_view("PK\1\2", 4))
+      return false;
     ++members;
     if (le16(zip, offset + 8) & 1) ++encrypted;
     offset += 46 + le16(zip, offset + 28) + le16(zip, offset + 30) + le16(zip, offset + 32);
@@ -131,8 +134,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--jobs" && i + 1 < argc) options.jobs = static_cast<unsigned>(std::stoul(argv[++i]));
-    else inputs.push_back(arg);
+    if (arg == "--jobs" && i + 1 < argc)
+      options.jobs = static_cast<unsigned>(std::stoul(argv[++i]));
+    else
+      inputs.push_back(arg);
   }
   if (inputs.empty()) {
     std::cerr << "usage: corpus_summary [--jobs N] MBOX\n";
@@ -147,8 +152,9 @@ int main(int argc, char** argv) {
           [&](Message&& message) {
             ++msgs;
             std::string header = strip_ws(message.envelope.subject) + "\x1f" +
-                                 strip_ws(message.envelope.from.empty() ? ""
-                                                                        : message.envelope.from.front().display_name);
+                                 strip_ws(message.envelope.from.empty()
+                                              ? ""
+                                              : message.envelope.from.front().display_name);
             hdr_fffd += emotriage::core::count_replacement_chars(header);
             hdr_sum.add_hex(emotriage::core::sha256_hex(header));
             for (int i = 0; i < static_cast<int>(message.parts.size()); ++i) {
@@ -180,6 +186,7 @@ int main(int argc, char** argv) {
               }
             }
           },
+      .analysis = {},
       .error = [](const emotriage::core::Error& error) { std::cerr << error.detail << "\n"; },
       .skipped = {},
       .progress = {},

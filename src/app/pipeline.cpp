@@ -25,25 +25,45 @@ core::Message parse_raw(const ingest::RawMessage& raw, const core::Limits& limit
 
 namespace {
 
+core::Message crashed_message(const ingest::RawMessage& raw, const char* what) {
+  core::Message message;
+  message.locator = raw.locator;
+  message.size = raw.original_size;
+  message.add_finding(
+      core::Finding{std::string(core::kParseCrashed),
+                    core::Severity::medium,
+                    "このメールの解析が異常終了しました (他のメールの解析は続行します)",
+                    "the analysis of this message failed (the rest of the batch goes on)",
+                    what,
+                    {}});
+  return message;
+}
+
+bool is_crashed(const core::Message& message) {
+  return std::ranges::any_of(message.findings,
+                             [](const core::Finding& f) { return f.id == core::kParseCrashed; });
+}
+
+using Outcome = std::variant<core::Message, verdict::Analysis>;
+
 // A failure inside one message's analysis (out of memory on a hostile message, a dependency's
 // exception) costs that message only: it is reported as parse.crashed and the batch goes on.
-core::Message parse_isolated(const ingest::RawMessage& raw, const BatchOptions& options) {
+Outcome process_isolated(const ingest::RawMessage& raw, const BatchOptions& options) {
   try {
     if (options.fault_injection) options.fault_injection(raw);
-    return parse_raw(raw, options.limits);
+    core::Message message = parse_raw(raw, options.limits);
+    if (options.analysis == nullptr) return message;
+    return analyze_message(std::move(message), *options.analysis, options.limits);
   } catch (const std::exception& e) {
-    core::Message message;
-    message.locator = raw.locator;
-    message.size = raw.original_size;
-    message.add_finding(core::Finding{
-        std::string(core::kParseCrashed), core::Severity::medium,
-        "このメールの解析が異常終了しました (他のメールの解析は続行します)",
-        "the analysis of this message failed (the rest of the batch goes on)", e.what(), {}});
-    return message;
+    if (options.analysis == nullptr) return crashed_message(raw, e.what());
+    verdict::Analysis failed;
+    failed.message = crashed_message(raw, e.what());
+    failed.failed = true;
+    return failed;
   }
 }
 
-using Event = std::variant<core::Message, core::Error, ingest::Skipped>;
+using Event = std::variant<core::Message, verdict::Analysis, core::Error, ingest::Skipped>;
 
 // Bounded hand-over between the reader, the parsers and the caller's thread.
 class Batch {
@@ -91,9 +111,12 @@ class Batch {
         item = std::move(queue_.front());
         queue_.pop_front();
       }
-      core::Message message = parse_isolated(item.second, options_);
+      Outcome outcome = process_isolated(item.second, options_);
+      Event event = std::holds_alternative<core::Message>(outcome)
+                        ? Event(std::move(std::get<core::Message>(outcome)))
+                        : Event(std::move(std::get<verdict::Analysis>(outcome)));
       std::lock_guard lock(mutex_);
-      done_.emplace(item.first, std::move(message));
+      done_.emplace(item.first, std::move(event));
       ready_.notify_one();
     }
   }
@@ -132,7 +155,8 @@ BatchStats run_batch(const std::vector<std::string>& inputs, const BatchOptions&
                      const BatchEvents& events) {
   mime::initialize();
   constexpr unsigned kMaxJobs = 256;
-  unsigned workers = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  unsigned workers =
+      options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   workers = std::min(workers, kMaxJobs);
   Batch batch(options, workers);
   BatchStats stats;
@@ -171,7 +195,14 @@ BatchStats run_batch(const std::vector<std::string>& inputs, const BatchOptions&
       if (auto* message = std::get_if<core::Message>(&*event)) {
         ++stats.messages;
         stats.bytes += message->size;
+        if (is_crashed(*message)) ++stats.crashed;
         if (events.message) events.message(std::move(*message));
+        if (events.progress) events.progress(stats.messages, stats.bytes);
+      } else if (auto* analysis = std::get_if<verdict::Analysis>(&*event)) {
+        ++stats.messages;
+        stats.bytes += analysis->message.size;
+        if (analysis->failed) ++stats.crashed;
+        if (events.analysis) events.analysis(std::move(*analysis));
         if (events.progress) events.progress(stats.messages, stats.bytes);
       } else if (auto* error = std::get_if<core::Error>(&*event)) {
         ++stats.errors;

@@ -1,11 +1,13 @@
 // The facade that the CLI and the web UI (and later a mail filter) share: inputs -> raw messages
-// -> parsed messages, as a parallel map with results delivered in input order.
+// -> parsed (and, with an analysis context, analysed) messages, as a parallel map with results
+// delivered in input order.
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "app/analyze.hpp"
 #include "core/error.hpp"
 #include "core/limits.hpp"
 #include "core/message.hpp"
@@ -19,14 +21,17 @@ core::Message parse_raw(const ingest::RawMessage& raw, const core::Limits& limit
 struct BatchOptions {
   core::Limits limits;
   unsigned jobs = 0;  // 0: all cores (at most 256)
+  // When set, each message is analysed on the worker and delivered through BatchEvents::analysis.
+  const AnalysisContext* analysis = nullptr;
   // Tests only: called before each message is parsed, on the worker; whatever it throws must
   // cost that one message (parse.crashed), never the batch.
   std::function<void(const ingest::RawMessage&)> fault_injection;
 };
 
 struct BatchEvents {
-  std::function<void(core::Message&&)> message;     // in input order
-  std::function<void(const core::Error&)> error;    // an input could not be read
+  std::function<void(core::Message&&)> message;       // in input order (without analysis)
+  std::function<void(verdict::Analysis&&)> analysis;  // in input order (with analysis)
+  std::function<void(const core::Error&)> error;      // an input could not be read
   std::function<void(const ingest::Skipped&)> skipped;
   std::function<void(std::uint64_t messages, std::uint64_t bytes)> progress;  // may be empty
 };
@@ -36,6 +41,7 @@ struct BatchStats {
   std::uint64_t bytes = 0;
   std::uint64_t errors = 0;
   std::uint64_t skipped = 0;
+  std::uint64_t crashed = 0;  // messages whose parse or analysis failed (parse.crashed)
 };
 
 // Reads every input and parses its messages on `jobs` threads. Events arrive on the calling

@@ -3,14 +3,18 @@
 #include <exception>
 #include <iostream>
 
+#include "cli/analyze_command.hpp"
 #include "cli/parse_command.hpp"
+#include "cli/profile_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"emotriage: Emotet-style mail incident triage / Emotet 型メール対応支援ツール"};
   app.set_version_flag("--version", EMOTRIAGE_VERSION);
   app.require_subcommand(1);
   int exit_code = 0;
+  emotriage::cli::add_analyze_command(app, exit_code);
   emotriage::cli::add_parse_command(app, exit_code);
+  emotriage::cli::add_profile_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

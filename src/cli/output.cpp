@@ -5,33 +5,19 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 
 namespace emotriage::cli {
 
-std::string neutralize_controls(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    bool c0 = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7F;
-    // C1 controls U+0080..U+009F are 0xC2 0x80..0x9F in UTF-8.
-    bool c1 = c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-              static_cast<unsigned char>(text[i + 1]) <= 0x9F;
-    if (c0) {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    } else if (c1) {
-      auto next = static_cast<unsigned char>(text[++i]);
-      out += "\\u00";
-      out.push_back(kHex[next >> 4]);
-      out.push_back(kHex[next & 15]);
-    } else {
-      out.push_back(static_cast<char>(c));
+bool apply_limits(const std::vector<std::string>& assignments, core::Limits& limits) {
+  for (const auto& assignment : assignments) {
+    if (auto problem = limits.set(assignment)) {
+      std::cerr << "emotriage: --limit " << neutralize_controls(assignment) << ": " << *problem
+                << "\n";
+      return false;
     }
   }
-  return out;
+  return true;
 }
 
 report::Lang language_from(std::string_view option) {
@@ -60,7 +46,8 @@ void Progress::update(std::uint64_t messages, std::uint64_t bytes) {
   if (now - last_ms_ < 200) return;
   last_ms_ = now;
   shown_ = true;
-  const char* format = lang_ == report::Lang::ja ? "\r%llu 通, %.1f MB" : "\r%llu messages, %.1f MB";
+  const char* format =
+      lang_ == report::Lang::ja ? "\r%llu 通, %.1f MB" : "\r%llu messages, %.1f MB";
   std::fprintf(stderr, format, static_cast<unsigned long long>(messages),
                static_cast<double>(bytes) / 1e6);
   std::fflush(stderr);

@@ -3,14 +3,19 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "core/limits.hpp"
+
+#include "report/format.hpp"
 #include "report/lang.hpp"
 
 namespace emotriage::cli {
 
-// Mail-derived text may carry terminal escape sequences; control characters other than
-// newline and tab are shown as visible escapes (\x1b) before anything reaches a terminal.
-std::string neutralize_controls(std::string_view utf8);
+using report::neutralize_controls;
+
+// Applies --limit NAME=VALUE options; prints the first bad one and returns false.
+bool apply_limits(const std::vector<std::string>& assignments, core::Limits& limits);
 
 // Language from --lang, else LC_ALL / LC_MESSAGES / LANG ("ja_JP.UTF-8" -> ja), else English.
 report::Lang language_from(std::string_view option);

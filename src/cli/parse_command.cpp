@@ -35,12 +35,7 @@ std::string_view describe(ingest::SkipReason reason, report::Lang lang) {
 int run_parse(const ParseOptions& options) {
   app::BatchOptions batch;
   batch.jobs = options.jobs;
-  for (const auto& assignment : options.limits) {
-    if (auto problem = batch.limits.set(assignment)) {
-      std::cerr << "emotriage: --limit " << assignment << ": " << *problem << "\n";
-      return 2;
-    }
-  }
+  if (!apply_limits(options.limits, batch.limits)) return 2;
   report::DumpOptions dump;
   dump.lang = language_from(options.lang);
   const bool json = options.format == "json";
@@ -58,11 +53,13 @@ int run_parse(const ParseOptions& options) {
             if (json) {
               if (!first) std::cout << ",\n";
               first = false;
-              std::cout << report::message_dump_json(message, dump).dump(-1, ' ', false, kJsonErrors);
+              std::cout
+                  << report::message_dump_json(message, dump).dump(-1, ' ', false, kJsonErrors);
             } else {
               std::cout << neutralize_controls(report::message_dump_text(message, dump)) << "\n";
             }
           },
+      .analysis = {},
       .error =
           [&](const core::Error& error) {
             errors.push_back({{"error", error.detail}});
@@ -75,7 +72,8 @@ int run_parse(const ParseOptions& options) {
                                {"reason", ingest::to_string(item.reason)},
                                {"message", describe(item.reason, dump.lang)}});
           },
-      .progress = [&](std::uint64_t messages, std::uint64_t bytes) { progress.update(messages, bytes); },
+      .progress = [&](std::uint64_t messages,
+                      std::uint64_t bytes) { progress.update(messages, bytes); },
   };
   app::BatchStats stats = app::run_batch(options.inputs, batch, events);
   if (json) {
@@ -83,14 +81,17 @@ int run_parse(const ParseOptions& options) {
               << ",\"skipped\":" << skipped.dump(-1, ' ', false, kJsonErrors) << "}\n";
   } else {
     for (const auto& item : skipped) {
-      std::cout << neutralize_controls(std::string(report::pick(dump.lang, "読み飛ばし: ", "skipped: ")) +
-                                       item["source"].get<std::string>() + " (" +
-                                       item["message"].get<std::string>() + ")")
+      std::cout << neutralize_controls(
+                       std::string(report::pick(dump.lang, "読み飛ばし: ", "skipped: ")) +
+                       item["source"].get<std::string>() + " (" +
+                       item["message"].get<std::string>() + ")")
                 << "\n";
     }
-    std::cout << stats.messages << report::pick(dump.lang, " 通のメールを読みました", " messages read");
+    std::cout << stats.messages
+              << report::pick(dump.lang, " 通のメールを読みました", " messages read");
     if (stats.errors > 0) {
-      std::cout << report::pick(dump.lang, "、読めない入力 ", ", unreadable inputs: ") << stats.errors;
+      std::cout << report::pick(dump.lang, "、読めない入力 ", ", unreadable inputs: ")
+                << stats.errors;
     }
     std::cout << "\n";
   }
@@ -103,15 +104,23 @@ int run_parse(const ParseOptions& options) {
 void add_parse_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ParseOptions>();
   auto* command = app.add_subcommand(
-      "parse", "Forensic dump of mails: headers, route, authentication, parts, hashes / メールの解析ダンプ");
-  command->add_option("inputs", options->inputs, ".eml, mbox, Maildir, folder, or - for stdin / .eml・mbox・Maildir・フォルダー、- は標準入力")
+      "parse",
+      "Forensic dump of mails: headers, route, authentication, parts, hashes / メールの解析ダンプ");
+  command
+      ->add_option("inputs", options->inputs,
+                   ".eml, mbox, Maildir, folder, or - for stdin / "
+                   ".eml・mbox・Maildir・フォルダー、- は標準入力")
       ->required();
   command->add_option("--format", options->format, "text or json / 出力形式")
       ->check(CLI::IsMember({"text", "json"}));
-  command->add_option("--lang", options->lang, "ja or en (default: from the locale) / 表示言語 (既定はロケール)")
+  command
+      ->add_option("--lang", options->lang,
+                   "ja or en (default: from the locale) / 表示言語 (既定はロケール)")
       ->check(CLI::IsMember({"ja", "en"}));
-  command->add_option("--limit", options->limits, "override a limit, NAME=VALUE (see docs/limits.md) / 上限の変更");
-  command->add_option("-j,--jobs", options->jobs, "worker threads (default: all cores) / 並列数 (既定は全コア)");
+  command->add_option("--limit", options->limits,
+                      "override a limit, NAME=VALUE (see docs/limits.md) / 上限の変更");
+  command->add_option("-j,--jobs", options->jobs,
+                      "worker threads (default: all cores) / 並列数 (既定は全コア)");
   command->callback([options, &exit_code] { exit_code = run_parse(*options); });
 }
 

@@ -3,18 +3,13 @@
 #include <sstream>
 
 #include "core/text.hpp"
+#include "report/format.hpp"
 
 namespace emotriage::report {
 
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::string excerpt(std::string_view text, std::size_t max_bytes) {
-  std::string out(core::utf8_prefix(text, max_bytes));
-  if (out.size() < text.size()) out += "…";
-  return out;
-}
 
 Json mailboxes_to_json(const std::vector<core::Mailbox>& list) {
   Json out = Json::array();
@@ -76,19 +71,6 @@ Json envelope_to_json(const core::Envelope& envelope) {
     headers.push_back({{"name", header.name}, {"raw", header.raw}, {"value", header.value}});
   }
   out["headers"] = std::move(headers);
-  return out;
-}
-
-// Mail-derived values on one line of the text dump: an encoded line break must not forge a line
-// ("Authentication: dkim=pass") of the dump itself.
-std::string one_line(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else out.push_back(c);
-  }
   return out;
 }
 

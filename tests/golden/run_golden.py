@@ -20,6 +20,15 @@ for name in sorted(os.listdir(os.path.join(os.path.dirname(__file__), "..", ".."
         for lang in ("ja", "en"):
             CASES.append((f"parse/{stem}.{lang}.txt", ["parse", "--lang", lang, f"examples/mail/{name}"]))
         CASES.append((f"parse/{stem}.json", ["parse", "--format", "json", "--lang", "en", f"examples/mail/{name}"]))
+for name in sorted(os.listdir(os.path.join(os.path.dirname(__file__), "..", "..", "examples", "incidents"))):
+    if name.endswith(".eml"):
+        stem = name[:-4]
+        common = ["analyze", "--profile", "examples/profile.toml", "-j", "1"]
+        for lang in ("ja", "en"):
+            CASES.append((f"analyze/{stem}.{lang}.txt",
+                          common + ["--all", "--lang", lang, f"examples/incidents/{name}"]))
+        CASES.append((f"analyze/{stem}.json",
+                      common + ["--format", "json", "--lang", "en", f"examples/incidents/{name}"]))
 
 
 def main():

@@ -10,8 +10,11 @@
 namespace emotriage::app {
 namespace {
 
+// Each test runs in its own process, in parallel under ctest -j: one file per test.
 std::string write_mbox(int messages) {
-  auto path = std::filesystem::temp_directory_path() / "emotriage_pipeline_test.mbox";
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  auto path = std::filesystem::temp_directory_path() /
+              ("emotriage_pipeline_" + std::string(test->name()) + ".mbox");
   std::ofstream out(path, std::ios::binary);
   for (int i = 0; i < messages; ++i) {
     out << "From a@example.jp Mon Jan  5 09:12:00 2026\nSubject: " << i << "\n\nbody " << i
@@ -26,13 +29,16 @@ TEST(Pipeline, OrderIsInputOrderForAnyWorkerCount) {
     BatchOptions options;
     options.jobs = jobs;
     std::vector<std::string> subjects;
-    BatchEvents events{.message = [&](core::Message&& m) { subjects.push_back(m.envelope.subject); },
-                       .error = {},
-                       .skipped = {},
-                       .progress = {}};
+    BatchEvents events{
+        .message = [&](core::Message&& m) { subjects.push_back(m.envelope.subject); },
+        .analysis = {},
+        .error = {},
+        .skipped = {},
+        .progress = {}};
     BatchStats stats = run_batch({mbox}, options, events);
     ASSERT_EQ(stats.messages, 300u) << "jobs=" << jobs;
-    for (int i = 0; i < 300; ++i) ASSERT_EQ(subjects[static_cast<std::size_t>(i)], std::to_string(i));
+    for (int i = 0; i < 300; ++i)
+      ASSERT_EQ(subjects[static_cast<std::size_t>(i)], std::to_string(i));
   }
   std::filesystem::remove(mbox);
 }
@@ -41,6 +47,7 @@ TEST(Pipeline, MissingInputIsAnErrorAndTheRestIsRead) {
   std::string mbox = write_mbox(2);
   std::vector<std::string> order;
   BatchEvents events{.message = [&](core::Message&&) { order.push_back("message"); },
+                     .analysis = {},
                      .error = [&](const core::Error&) { order.push_back("error"); },
                      .skipped = {},
                      .progress = {}};
@@ -78,6 +85,7 @@ TEST(Pipeline, AFailingMessageCostsOnlyThatMessage) {
   };
   std::vector<core::Message> messages;
   BatchEvents events{.message = [&](core::Message&& m) { messages.push_back(std::move(m)); },
+                     .analysis = {},
                      .error = {},
                      .skipped = {},
                      .progress = {}};
@@ -98,6 +106,7 @@ TEST(Pipeline, AThrowingCallbackStopsTheBatchWithoutHanging) {
                          [&](core::Message&&) {
                            if (++seen == 3) throw std::runtime_error("disk full");
                          },
+                     .analysis = {},
                      .error = {},
                      .skipped = {},
                      .progress = {}};

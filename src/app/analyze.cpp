@@ -1,0 +1,131 @@
+#include "app/analyze.hpp"
+
+#include "evidence/evidence.hpp"
+
+namespace emotriage::app {
+
+namespace {
+
+// Enough for a digest of forwarded reports; beyond it the rest stays part of the outer mail.
+constexpr std::size_t kMaxAttachedMessages = 50;
+
+bool is_inside(const core::Message& message, std::size_t index, std::size_t ancestor) {
+  for (int p = message.parts[index].parent; p >= 0;
+       p = message.parts[static_cast<std::size_t>(p)].parent) {
+    if (static_cast<std::size_t>(p) == ancestor) return true;
+  }
+  return false;
+}
+
+bool is_inside_attached(const core::Message& message, std::size_t index) {
+  for (int p = message.parts[index].parent; p >= 0;
+       p = message.parts[static_cast<std::size_t>(p)].parent) {
+    if (message.parts[static_cast<std::size_t>(p)].message) return true;
+  }
+  return false;
+}
+
+// Moves each top-level attached message (message/rfc822 part) out into a Message of its own, so
+// that a forwarded Emotet mail is judged by its own sender and route, not by the colleague who
+// forwarded it. The outer keeps the attached parts' text (what the forward shows) but no longer
+// owns their attachments.
+std::vector<core::Message> split_attached(core::Message& outer) {
+  std::vector<core::Message> inner_messages;
+  for (std::size_t i = 0; i < outer.parts.size(); ++i) {
+    if (!outer.parts[i].message || is_inside_attached(outer, i)) continue;
+    if (inner_messages.size() == kMaxAttachedMessages) {
+      outer.add_finding(
+          core::limit_finding("attached_messages", kMaxAttachedMessages, outer.parts[i].path));
+      break;
+    }
+    core::Message inner;
+    inner.locator = outer.locator + "#part=" + outer.parts[i].path;
+    inner.envelope = *outer.parts[i].message;
+    std::vector<int> new_index(outer.parts.size(), -1);
+    for (std::size_t j = i + 1; j < outer.parts.size() && is_inside(outer, j, i); ++j) {
+      core::Part& source = outer.parts[j];
+      core::Part copy;
+      copy.path = source.path;
+      copy.parent = source.parent == static_cast<int>(i)
+                        ? -1
+                        : new_index[static_cast<std::size_t>(source.parent)];
+      copy.depth = source.depth;
+      copy.content_type = source.content_type;
+      copy.charset = source.charset;
+      copy.decoded_charset = source.decoded_charset;
+      copy.disposition = source.disposition;
+      copy.filename = source.filename;
+      copy.transfer_encoding = source.transfer_encoding;
+      copy.content_id = source.content_id;
+      copy.description = source.description;
+      copy.is_multipart = source.is_multipart;
+      copy.is_attachment = source.is_attachment;
+      copy.decoded_size = source.decoded_size;
+      copy.sha256 = source.sha256;
+      copy.content = std::move(source.content);
+      copy.content_truncated = source.content_truncated;
+      copy.text = source.text;
+      copy.html_text = source.html_text;
+      copy.links = source.links;
+      if (source.message) copy.message = std::make_unique<core::Envelope>(*source.message);
+      source.is_attachment = false;
+      inner.size += copy.decoded_size;
+      new_index[j] = static_cast<int>(inner.parts.size());
+      inner.parts.push_back(std::move(copy));
+    }
+    inner_messages.push_back(std::move(inner));
+  }
+  return inner_messages;
+}
+
+void match_urls_and_ips(const intel::IocSet& ioc, const verdict::Analysis& analysis,
+                        std::vector<core::Finding>& findings) {
+  for (const auto& url : analysis.evidence.urls) ioc.match_url(url.url, findings);
+  for (const auto& hop : analysis.message.envelope.received) {
+    if (!hop.from_ip.empty()) ioc.match_ip(hop.from_ip, hop.raw, findings);
+  }
+}
+
+void match_attachment_urls(const intel::IocSet& ioc, const core::Attachment& node,
+                           std::vector<core::Finding>& findings) {
+  for (const auto& url : node.urls) ioc.match_url(url, findings);
+  for (const auto& child : node.children) match_attachment_urls(ioc, child, findings);
+}
+
+}  // namespace
+
+verdict::Analysis analyze_message(core::Message&& message, const AnalysisContext& context,
+                                  const core::Limits& limits) {
+  verdict::Analysis analysis;
+  analysis.message = std::move(message);
+  std::vector<core::Message> attached = split_attached(analysis.message);
+  analysis.evidence = evidence::collect(analysis.message, *context.matcher);
+
+  inspect::Options options;
+  options.limits = limits;
+  options.passwords = analysis.evidence.password_candidates;
+  if (context.yara != nullptr || context.ioc != nullptr || context.extra_scan) {
+    options.scan = [&context](std::string_view bytes, const core::Attachment& node,
+                              std::vector<core::Finding>& findings) {
+      if (context.yara != nullptr) context.yara->scan(bytes, node, findings);
+      if (context.ioc != nullptr) context.ioc->match_attachment(node, findings);
+      if (context.extra_scan) context.extra_scan(bytes, node, findings);
+    };
+  }
+  analysis.inspection = inspect::inspect_message(analysis.message, options);
+  if (context.ioc != nullptr) {
+    match_urls_and_ips(*context.ioc, analysis, analysis.inspection.findings);
+    for (const auto& node : analysis.inspection.attachments) {
+      match_attachment_urls(*context.ioc, node, analysis.inspection.findings);
+    }
+  }
+  analysis.verdict = verdict::decide(
+      {analysis.message, analysis.evidence, analysis.inspection, context.matcher->profile()});
+  // Recursion is bounded by Limits::mime_depth: each level is one level of MIME nesting.
+  for (auto& inner : attached) {
+    analysis.attached.push_back(analyze_message(std::move(inner), context, limits));
+  }
+  return analysis;
+}
+
+}  // namespace emotriage::app

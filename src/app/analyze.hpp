@@ -1,0 +1,24 @@
+// One message analysed end to end: parse → evidence → attachment inspection (with YARA/IOC) →
+// verdict. Pure and thread-safe: the context is read-only and shared by every worker.
+#pragma once
+#include "core/limits.hpp"
+#include "ingest/source.hpp"
+#include "inspect/inspect.hpp"
+#include "intel/intel.hpp"
+#include "profile/matcher.hpp"
+#include "verdict/analysis.hpp"
+
+namespace emotriage::app {
+
+struct AnalysisContext {
+  const profile::Matcher* matcher = nullptr;  // required
+  const intel::YaraRules* yara = nullptr;     // optional
+  const intel::IocSet* ioc = nullptr;         // optional
+  // Called for every inspected object after YARA/IOC (e.g. --extract); must be thread-safe.
+  inspect::ScanHook extra_scan;
+};
+
+verdict::Analysis analyze_message(core::Message&& message, const AnalysisContext& context,
+                                  const core::Limits& limits);
+
+}  // namespace emotriage::app

@@ -1,0 +1,210 @@
+#include "cli/analyze_command.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "app/pipeline.hpp"
+#include "cli/output.hpp"
+#include "profile/matcher.hpp"
+#include "report/analysis_report.hpp"
+
+namespace emotriage::cli {
+
+namespace {
+
+struct AnalyzeOptions {
+  std::vector<std::string> inputs;
+  std::string profile;
+  std::string format = "text";
+  std::string lang;
+  std::vector<std::string> limits;
+  std::vector<std::string> yara_dirs;
+  std::vector<std::string> ioc_files;
+  bool no_builtin_rules = false;
+  bool all = false;
+  unsigned jobs = 0;
+};
+
+constexpr auto kJsonErrors = nlohmann::ordered_json::error_handler_t::replace;
+
+void print_profile_errors(const std::vector<profile::ProfileError>& errors, report::Lang lang) {
+  for (const auto& error : errors) {
+    std::cerr << "emotriage: " << neutralize_controls(error.source) << ":" << error.line << ":"
+              << error.column << ": "
+              << neutralize_controls(lang == report::Lang::ja ? error.message_ja : error.message_en)
+              << "\n";
+  }
+}
+
+void print_load_error(const intel::LoadError& error, report::Lang lang) {
+  std::cerr << "emotriage: " << neutralize_controls(error.source) << ": "
+            << (lang == report::Lang::ja ? error.message_ja : error.message_en) << "\n";
+}
+
+int run_analyze(const AnalyzeOptions& options) {
+  const report::Lang lang = language_from(options.lang);
+  app::BatchOptions batch;
+  batch.jobs = options.jobs;
+  if (!apply_limits(options.limits, batch.limits)) return 2;
+
+  profile::Profile company;
+  if (options.profile.empty()) {
+    std::cerr << "emotriage: "
+              << report::pick(lang,
+                              "--profile "
+                              "がないため、差出人が当社のアカウントかどうか・社員の名前が使われてい"
+                              "るかは判定できません。",
+                              "no --profile: whether a sender is ours, or our employees' names are "
+                              "used, cannot be judged.")
+              << "\n";
+  } else {
+    auto loaded = profile::load_profile(options.profile);
+    if (!loaded) {
+      print_profile_errors(loaded.error(), lang);
+      return 2;
+    }
+    company = std::move(*loaded);
+  }
+  profile::Matcher matcher(std::move(company));
+
+  std::optional<intel::YaraRules> yara;
+  std::vector<std::string> rule_dirs = options.yara_dirs;
+  if (!options.no_builtin_rules && std::filesystem::is_directory(intel::builtin_rules_dir())) {
+    rule_dirs.insert(rule_dirs.begin(), intel::builtin_rules_dir());
+  }
+  if (!rule_dirs.empty()) {
+    auto loaded = intel::YaraRules::load(rule_dirs);
+    if (!loaded) {
+      print_load_error(loaded.error(), lang);
+      return 2;
+    }
+    yara = std::move(*loaded);
+  }
+  std::optional<intel::IocSet> ioc;
+  if (!options.ioc_files.empty()) {
+    auto loaded = intel::IocSet::load(options.ioc_files);
+    if (!loaded) {
+      print_load_error(loaded.error(), lang);
+      return 2;
+    }
+    ioc = std::move(*loaded);
+  }
+
+  app::AnalysisContext context;
+  context.matcher = &matcher;
+  context.yara = yara ? &*yara : nullptr;
+  context.ioc = ioc ? &*ioc : nullptr;
+  batch.analysis = &context;
+
+  const bool json = options.format == "json";
+  report::TextOptions text;
+  text.lang = lang;
+  text.color = !json && isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
+  Progress progress(lang);
+  report::Campaign campaign;
+  nlohmann::ordered_json errors = nlohmann::ordered_json::array();
+  nlohmann::ordered_json skipped = nlohmann::ordered_json::array();
+  bool first = true;
+  if (json) {
+    std::cout << "{\"tool\":\"emotriage\",\"version\":\"" << EMOTRIAGE_VERSION
+              << "\",\"command\":\"analyze\",\"messages\":[\n";
+  }
+  // A mail and, after it, the mails attached to it, each as a report of its own.
+  std::function<void(const verdict::Analysis&)> emit = [&](const verdict::Analysis& analysis) {
+    campaign.add(analysis);
+    if (json) {
+      if (!first) std::cout << ",\n";
+      first = false;
+      std::cout << report::analysis_to_json(analysis, lang).dump(-1, ' ', false, kJsonErrors);
+    } else if (analysis.verdict.suspicious || analysis.failed || options.all) {
+      std::cout << report::analysis_text(analysis, text) << "\n";
+    } else {
+      std::cout << "✓ " << report::one_line(analysis.message.locator) << "  "
+                << report::one_line(analysis.message.envelope.subject) << "  ("
+                << report::pick(lang, "不審な点なし", "not suspicious") << ")\n";
+    }
+    for (const auto& inner : analysis.attached) emit(inner);
+  };
+  app::BatchEvents events{
+      .message = {},
+      .analysis = [&](verdict::Analysis&& analysis) { emit(analysis); },
+      .error =
+          [&](const core::Error& error) {
+            errors.push_back({{"error", error.detail}});
+            std::cerr << "emotriage: " << report::pick(lang, "読めない入力: ", "cannot read: ")
+                      << neutralize_controls(error.detail) << "\n";
+          },
+      .skipped =
+          [&](const ingest::Skipped& item) {
+            skipped.push_back(
+                {{"source", item.locator}, {"reason", ingest::to_string(item.reason)}});
+            if (!json) {
+              std::cerr << "emotriage: " << report::pick(lang, "読み飛ばし: ", "skipped: ")
+                        << neutralize_controls(item.locator) << " ("
+                        << ingest::to_string(item.reason) << ")\n";
+            }
+          },
+      .progress = [&](std::uint64_t messages,
+                      std::uint64_t bytes) { progress.update(messages, bytes); },
+  };
+  app::BatchStats stats = app::run_batch(options.inputs, batch, events);
+  if (json) {
+    std::cout << "\n],\"campaign\":" << campaign.to_json().dump(-1, ' ', false, kJsonErrors)
+              << ",\"errors\":" << errors.dump(-1, ' ', false, kJsonErrors)
+              << ",\"skipped\":" << skipped.dump(-1, ' ', false, kJsonErrors) << "}\n";
+  } else {
+    std::cout << campaign.text(text);
+  }
+  std::cout.flush();
+  if (stats.errors > 0 || stats.crashed > 0) return 2;
+  return campaign.suspicious() > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+void add_analyze_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<AnalyzeOptions>();
+  auto* command = app.add_subcommand(
+      "analyze",
+      "Verdict, evidence and next steps for every mail / メールごとの判定・根拠・対応手順");
+  command
+      ->add_option("inputs", options->inputs,
+                   ".eml, mbox, Maildir, folder, or - for stdin / "
+                   ".eml・mbox・Maildir・フォルダー、- は標準入力")
+      ->required();
+  command->add_option("--profile", options->profile, "company profile (TOML) / 会社プロファイル")
+      ->check(CLI::ExistingFile);
+  command->add_option("--format", options->format, "text or json / 出力形式")
+      ->check(CLI::IsMember({"text", "json"}));
+  command
+      ->add_option("--lang", options->lang,
+                   "ja or en (default: from the locale) / 表示言語 (既定はロケール)")
+      ->check(CLI::IsMember({"ja", "en"}));
+  command
+      ->add_option("--yara", options->yara_dirs,
+                   "folder of your own YARA rules / 独自の YARA ルールのフォルダー")
+      ->check(CLI::ExistingDirectory);
+  command->add_flag("--no-builtin-rules", options->no_builtin_rules,
+                    "do not load the project's rules/ / 同梱の YARA ルールを使わない");
+  command
+      ->add_option(
+          "--ioc", options->ioc_files,
+          "IOC list: hashes, URLs, IPs, domains; Feodo/URLhaus/MalwareBazaar CSV / IOC リスト")
+      ->check(CLI::ExistingFile);
+  command->add_flag(
+      "--all", options->all,
+      "text: show every mail in full, not only suspicious ones / 不審でないメールも詳しく表示");
+  command->add_option("--limit", options->limits,
+                      "override a limit, NAME=VALUE (see docs/limits.md) / 上限の変更");
+  command->add_option("-j,--jobs", options->jobs,
+                      "worker threads (default: all cores) / 並列数 (既定は全コア)");
+  command->callback([options, &exit_code] { exit_code = run_analyze(*options); });
+}
+
+}  // namespace emotriage::cli
