@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan+UBSan) and runs them.
-#   scripts/fuzz.sh smoke          each target briefly (CI): FUZZ_SECONDS, default 20
+#   scripts/fuzz.sh smoke          each target briefly (CI): FUZZ_SECONDS, default 10
 #   scripts/fuzz.sh run TARGET S   one target for S seconds (a longer run by hand)
 # New inputs go to a scratch corpus; copy crashes into fuzz/corpus/TARGET/ as regression seeds.
 set -euo pipefail
@@ -35,7 +35,7 @@ case "${1:-smoke}" in
   smoke)
     status=0
     for target in "${targets[@]}"; do
-      run_one "$target" "${FUZZ_SECONDS:-20}" || status=1
+      run_one "$target" "${FUZZ_SECONDS:-10}" || status=1
     done
     exit $status
     ;;
