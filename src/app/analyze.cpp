@@ -98,18 +98,23 @@ verdict::Analysis analyze_message(core::Message&& message, const AnalysisContext
                                   const core::Limits& limits) {
   verdict::Analysis analysis;
   analysis.message = std::move(message);
-  std::vector<core::Message> attached = split_attached(analysis.message);
-  analysis.evidence = evidence::collect(analysis.message, *context.matcher);
+  std::vector<core::Message> attached;
+  if (!context.inspect_only) {
+    attached = split_attached(analysis.message);
+    analysis.evidence = evidence::collect(analysis.message, *context.matcher);
+  }
 
   inspect::Options options;
   options.limits = limits;
   options.passwords = analysis.evidence.password_candidates;
-  if (context.yara != nullptr || context.ioc != nullptr || context.extra_scan) {
-    options.scan = [&context](std::string_view bytes, const core::Attachment& node,
-                              std::vector<core::Finding>& findings) {
+  inspect::ScanHook extract;
+  if (context.extractor != nullptr) extract = context.extractor->hook(analysis.message.locator);
+  if (context.yara != nullptr || context.ioc != nullptr || extract) {
+    options.scan = [&context, &extract](std::string_view bytes, const core::Attachment& node,
+                                        std::vector<core::Finding>& findings) {
       if (context.yara != nullptr) context.yara->scan(bytes, node, findings);
       if (context.ioc != nullptr) context.ioc->match_attachment(node, findings);
-      if (context.extra_scan) context.extra_scan(bytes, node, findings);
+      if (extract) extract(bytes, node, findings);
     };
   }
   analysis.inspection = inspect::inspect_message(analysis.message, options);
@@ -119,8 +124,9 @@ verdict::Analysis analyze_message(core::Message&& message, const AnalysisContext
       match_attachment_urls(*context.ioc, node, analysis.inspection.findings);
     }
   }
-  analysis.verdict = verdict::decide(
-      {analysis.message, analysis.evidence, analysis.inspection, context.matcher->profile()});
+  if (context.inspect_only) return analysis;
+  analysis.verdict = verdict::decide({analysis.message, analysis.evidence, analysis.inspection,
+                                      context.matcher->profile()});
   // Recursion is bounded by Limits::mime_depth: each level is one level of MIME nesting.
   for (auto& inner : attached) {
     analysis.attached.push_back(analyze_message(std::move(inner), context, limits));

@@ -2,6 +2,7 @@
 // verdict. Pure and thread-safe: the context is read-only and shared by every worker.
 #pragma once
 #include "core/limits.hpp"
+#include "inspect/extract.hpp"
 #include "ingest/source.hpp"
 #include "inspect/inspect.hpp"
 #include "intel/intel.hpp"
@@ -14,8 +15,10 @@ struct AnalysisContext {
   const profile::Matcher* matcher = nullptr;  // required
   const intel::YaraRules* yara = nullptr;     // optional
   const intel::IocSet* ioc = nullptr;         // optional
-  // Called for every inspected object after YARA/IOC (e.g. --extract); must be thread-safe.
-  inspect::ScanHook extra_scan;
+  const inspect::Extractor* extractor = nullptr;  // --extract DIR, optional
+  // `parse`: inspect the attachments (with YARA/IOC) but judge nothing: no evidence, no verdict,
+  // attached mails stay inside the dump of their carrier. No matcher needed.
+  bool inspect_only = false;
 };
 
 verdict::Analysis analyze_message(core::Message&& message, const AnalysisContext& context,

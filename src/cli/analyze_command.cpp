@@ -26,6 +26,7 @@ struct AnalyzeOptions {
   std::vector<std::string> limits;
   std::vector<std::string> yara_dirs;
   std::vector<std::string> ioc_files;
+  std::string extract_dir;
   bool no_builtin_rules = false;
   bool all = false;
   unsigned jobs = 0;
@@ -96,8 +97,14 @@ int run_analyze(const AnalyzeOptions& options) {
     ioc = std::move(*loaded);
   }
 
+  std::optional<inspect::Extractor> extractor;
+  if (!options.extract_dir.empty() && !(extractor = open_extractor(options.extract_dir, lang))) {
+    return 2;
+  }
+
   app::AnalysisContext context;
   context.matcher = &matcher;
+  context.extractor = extractor ? &*extractor : nullptr;
   context.yara = yara ? &*yara : nullptr;
   context.ioc = ioc ? &*ioc : nullptr;
   batch.analysis = &context;
@@ -162,7 +169,8 @@ int run_analyze(const AnalyzeOptions& options) {
     std::cout << campaign.text(text);
   }
   std::cout.flush();
-  if (stats.errors > 0 || stats.crashed > 0) return 2;
+  bool extracted = !extractor || report_extract_errors(*extractor, lang);
+  if (stats.errors > 0 || stats.crashed > 0 || !extracted) return 2;
   return campaign.suspicious() > 0 ? 1 : 0;
 }
 
@@ -197,6 +205,9 @@ void add_analyze_command(CLI::App& app, int& exit_code) {
           "--ioc", options->ioc_files,
           "IOC list: hashes, URLs, IPs, domains; Feodo/URLhaus/MalwareBazaar CSV / IOC リスト")
       ->check(CLI::ExistingFile);
+  command->add_option("--extract", options->extract_dir,
+                      "write attachments to DIR as <sha256>.quarantine with a manifest (only on "
+                      "request) / 添付ファイルを DIR に隔離保存 (指定時のみ)");
   command->add_flag(
       "--all", options->all,
       "text: show every mail in full, not only suspicious ones / 不審でないメールも詳しく表示");

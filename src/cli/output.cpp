@@ -9,6 +9,27 @@
 
 namespace emotriage::cli {
 
+std::optional<inspect::Extractor> open_extractor(const std::string& directory, report::Lang lang) {
+  auto opened = inspect::Extractor::open(directory);
+  if (!opened) {
+    std::cerr << "emotriage: --extract: "
+              << report::pick(lang, "保存先を開けません: ", "cannot open the folder: ")
+              << neutralize_controls(opened.error()) << "\n";
+    return std::nullopt;
+  }
+  return std::move(*opened);
+}
+
+bool report_extract_errors(const inspect::Extractor& extractor, report::Lang lang) {
+  auto errors = extractor.errors();
+  for (const auto& error : errors) {
+    std::cerr << "emotriage: --extract: "
+              << report::pick(lang, "書き込めませんでした: ", "could not write: ")
+              << neutralize_controls(error) << "\n";
+  }
+  return errors.empty();
+}
+
 bool apply_limits(const std::vector<std::string>& assignments, core::Limits& limits) {
   for (const auto& assignment : assignments) {
     if (auto problem = limits.set(assignment)) {

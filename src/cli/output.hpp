@@ -1,11 +1,13 @@
 // Terminal and file output shared by the subcommands.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/limits.hpp"
+#include "inspect/extract.hpp"
 
 #include "report/format.hpp"
 #include "report/lang.hpp"
@@ -13,6 +15,11 @@
 namespace emotriage::cli {
 
 using report::neutralize_controls;
+
+// Opens the --extract folder; prints why not and returns nullopt when it cannot.
+std::optional<inspect::Extractor> open_extractor(const std::string& directory, report::Lang lang);
+// Reports write failures of the extraction at the end of a run; true when there were none.
+bool report_extract_errors(const inspect::Extractor& extractor, report::Lang lang);
 
 // Applies --limit NAME=VALUE options; prints the first bad one and returns false.
 bool apply_limits(const std::vector<std::string>& assignments, core::Limits& limits);

@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "app/pipeline.hpp"
 #include "cli/output.hpp"
@@ -16,6 +17,8 @@ struct ParseOptions {
   std::string format = "text";
   std::string lang;
   std::vector<std::string> limits;
+  std::string extract_dir;
+  bool no_inspect = false;
   unsigned jobs = 0;
 };
 
@@ -38,6 +41,14 @@ int run_parse(const ParseOptions& options) {
   if (!apply_limits(options.limits, batch.limits)) return 2;
   report::DumpOptions dump;
   dump.lang = language_from(options.lang);
+  std::optional<inspect::Extractor> extractor;
+  if (!options.extract_dir.empty() && !(extractor = open_extractor(options.extract_dir, dump.lang))) {
+    return 2;
+  }
+  app::AnalysisContext inspect_only;
+  inspect_only.inspect_only = true;
+  inspect_only.extractor = extractor ? &*extractor : nullptr;
+  if (!options.no_inspect) batch.analysis = &inspect_only;
   const bool json = options.format == "json";
   Progress progress(dump.lang);
   nlohmann::ordered_json errors = nlohmann::ordered_json::array();
@@ -47,19 +58,20 @@ int run_parse(const ParseOptions& options) {
     std::cout << "{\"tool\":\"emotriage\",\"version\":\"" << EMOTRIAGE_VERSION
               << "\",\"command\":\"parse\",\"messages\":[\n";
   }
+  auto print = [&](const core::Message& message, const inspect::Result* inspection) {
+    if (json) {
+      if (!first) std::cout << ",\n";
+      first = false;
+      std::cout << report::message_dump_json(message, dump, inspection)
+                       .dump(-1, ' ', false, kJsonErrors);
+    } else {
+      std::cout << neutralize_controls(report::message_dump_text(message, dump, inspection))
+                << "\n";
+    }
+  };
   app::BatchEvents events{
-      .message =
-          [&](core::Message&& message) {
-            if (json) {
-              if (!first) std::cout << ",\n";
-              first = false;
-              std::cout
-                  << report::message_dump_json(message, dump).dump(-1, ' ', false, kJsonErrors);
-            } else {
-              std::cout << neutralize_controls(report::message_dump_text(message, dump)) << "\n";
-            }
-          },
-      .analysis = {},
+      .message = [&](core::Message&& message) { print(message, nullptr); },
+      .analysis = [&](verdict::Analysis&& analysis) { print(analysis.message, &analysis.inspection); },
       .error =
           [&](const core::Error& error) {
             errors.push_back({{"error", error.detail}});
@@ -96,7 +108,8 @@ int run_parse(const ParseOptions& options) {
     std::cout << "\n";
   }
   std::cout.flush();
-  return stats.errors > 0 ? 2 : 0;
+  bool extracted = !extractor || report_extract_errors(*extractor, dump.lang);
+  return stats.errors > 0 || !extracted ? 2 : 0;
 }
 
 }  // namespace
@@ -117,6 +130,10 @@ void add_parse_command(CLI::App& app, int& exit_code) {
       ->add_option("--lang", options->lang,
                    "ja or en (default: from the locale) / 表示言語 (既定はロケール)")
       ->check(CLI::IsMember({"ja", "en"}));
+  command->add_flag("--no-inspect", options->no_inspect,
+                    "skip attachment inspection (a faster header/structure dump) / 添付ファイルの検査を省略");
+  command->add_option("--extract", options->extract_dir,
+                      "write attachments to DIR as <sha256>.quarantine with a manifest / 添付ファイルを DIR に隔離保存");
   command->add_option("--limit", options->limits,
                       "override a limit, NAME=VALUE (see docs/limits.md) / 上限の変更");
   command->add_option("-j,--jobs", options->jobs,

@@ -157,6 +157,12 @@ std::string_view scenario_label(verdict::Scenario scenario, Lang lang) {
   return {};
 }
 
+std::string attachments_text(const std::vector<core::Attachment>& attachments, Lang lang) {
+  std::ostringstream out;
+  for (const auto& node : attachments) attachment_tree(out, node, 0, lang);
+  return out.str();
+}
+
 Json attachment_to_json(const core::Attachment& node) {
   Json out;
   out["part"] = node.part;
@@ -307,12 +313,8 @@ std::string analysis_text(const verdict::Analysis& analysis, const TextOptions& 
     }
   }
   if (!analysis.inspection.attachments.empty()) {
-    out << "\n  " << pick(lang, "添付ファイル", "Attachments") << ":\n";
-    for (const auto& node : analysis.inspection.attachments) {
-      std::ostringstream tree;
-      attachment_tree(tree, node, 0, lang);
-      out << tree.str();
-    }
+    out << "\n  " << pick(lang, "添付ファイル", "Attachments") << ":\n"
+        << attachments_text(analysis.inspection.attachments, lang);
   }
   auto urls = all_urls(analysis);
   if (!urls.empty()) {
@@ -413,7 +415,7 @@ std::string Campaign::text(const TextOptions& options) const {
     out << "  " << pick(lang, ja, en) << ":\n";
     for (const auto& item : items) {
       out << "    " << one_line(item.key) << " (" << item.messages
-          << pick(lang, " 通)", " messages)") << "\n";
+          << pick(lang, " 通)", item.messages == 1 ? " message)" : " messages)") << "\n";
     }
   };
   section("パスワードを変更するアカウント", "Accounts to reset", accounts_to_reset_);

@@ -20,6 +20,8 @@ struct TextOptions {
 std::string_view scenario_label(verdict::Scenario scenario, Lang lang);
 
 nlohmann::ordered_json attachment_to_json(const core::Attachment& node);
+// The attachment trees as indented text lines (shared by `parse` and `analyze`).
+std::string attachments_text(const std::vector<core::Attachment>& attachments, Lang lang);
 nlohmann::ordered_json analysis_to_json(const verdict::Analysis& analysis, Lang lang);
 std::string analysis_text(const verdict::Analysis& analysis, const TextOptions& options);
 

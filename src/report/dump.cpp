@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/text.hpp"
+#include "report/analysis_report.hpp"
 #include "report/format.hpp"
 
 namespace emotriage::report {
@@ -88,7 +89,8 @@ Json finding_to_json(const core::Finding& finding, Lang lang) {
           {"part", finding.part}};
 }
 
-Json message_dump_json(const core::Message& message, const DumpOptions& options) {
+Json message_dump_json(const core::Message& message, const DumpOptions& options,
+                       const inspect::Result* inspection) {
   Json out;
   out["source"] = message.locator;
   out["size"] = message.size;
@@ -121,13 +123,24 @@ Json message_dump_json(const core::Message& message, const DumpOptions& options)
     parts.push_back(std::move(p));
   }
   out["parts"] = std::move(parts);
+  if (inspection != nullptr) {
+    Json attachments = Json::array();
+    for (const auto& node : inspection->attachments) attachments.push_back(attachment_to_json(node));
+    out["attachments"] = std::move(attachments);
+  }
   Json findings = Json::array();
   for (const auto& finding : message.findings) findings.push_back(finding_to_json(finding, options.lang));
+  if (inspection != nullptr) {
+    for (const auto& finding : inspection->findings) {
+      findings.push_back(finding_to_json(finding, options.lang));
+    }
+  }
   out["findings"] = std::move(findings);
   return out;
 }
 
-std::string message_dump_text(const core::Message& message, const DumpOptions& options) {
+std::string message_dump_text(const core::Message& message, const DumpOptions& options,
+                              const inspect::Result* inspection) {
   const Lang lang = options.lang;
   std::ostringstream out;
   auto line = [&](std::string_view ja, std::string_view en, std::string_view value) {
@@ -205,13 +218,22 @@ std::string message_dump_text(const core::Message& message, const DumpOptions& o
     }
     for (const auto& link : part.links) out << "      -> " << one_line(link) << "\n";
   }
-  if (!message.findings.empty()) {
+  if (inspection != nullptr && !inspection->attachments.empty()) {
+    out << "  " << pick(lang, "添付ファイルの検査", "Attachment inspection") << ":\n"
+        << attachments_text(inspection->attachments, lang);
+  }
+  std::vector<const core::Finding*> findings;
+  for (const auto& finding : message.findings) findings.push_back(&finding);
+  if (inspection != nullptr) {
+    for (const auto& finding : inspection->findings) findings.push_back(&finding);
+  }
+  if (!findings.empty()) {
     out << "  " << pick(lang, "所見", "Findings") << ":\n";
-    for (const auto& finding : message.findings) {
-      out << "    [" << core::to_string(finding.severity) << "] " << finding.id << " "
-          << (lang == Lang::ja ? finding.message_ja : finding.message_en);
-      if (!finding.part.empty()) out << " (" << pick(lang, "パート ", "part ") << finding.part << ")";
-      if (!finding.evidence.empty()) out << "\n        " << one_line(finding.evidence);
+    for (const auto* finding : findings) {
+      out << "    [" << core::to_string(finding->severity) << "] " << finding->id << " "
+          << one_line(lang == Lang::ja ? finding->message_ja : finding->message_en);
+      if (!finding->part.empty()) out << " (" << pick(lang, "パート ", "part ") << finding->part << ")";
+      if (!finding->evidence.empty()) out << "\n        " << one_line(finding->evidence);
       out << "\n";
     }
   }

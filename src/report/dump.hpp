@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/message.hpp"
+#include "inspect/inspect.hpp"
 #include "report/lang.hpp"
 
 namespace emotriage::report {
@@ -16,7 +17,10 @@ struct DumpOptions {
 
 nlohmann::ordered_json finding_to_json(const core::Finding& finding, Lang lang);
 nlohmann::ordered_json mailbox_to_json(const core::Mailbox& mailbox);
-nlohmann::ordered_json message_dump_json(const core::Message& message, const DumpOptions& options);
-std::string message_dump_text(const core::Message& message, const DumpOptions& options);
+// With `inspection`, the dump adds the attachment trees and the inspection's findings.
+nlohmann::ordered_json message_dump_json(const core::Message& message, const DumpOptions& options,
+                                         const inspect::Result* inspection = nullptr);
+std::string message_dump_text(const core::Message& message, const DumpOptions& options,
+                              const inspect::Result* inspection = nullptr);
 
 }  // namespace emotriage::report

@@ -89,6 +89,24 @@ with tempfile.TemporaryDirectory() as tmp:
     ids = [f["id"] for f in json.loads(r.stdout)["messages"][0]["findings"]]
     check("limit reported", "parse.limit-exceeded" in ids, ids)
 
+    # --extract writes generated names only (no name from the mail), mode 0600, and a manifest.
+    quarantine = os.path.join(tmp, "quarantine")
+    r = run(["analyze", "--profile", "examples/profile.toml", "--format", "json", "--extract", quarantine,
+             "examples/incidents/01-own-account-compromised-zip-password.eml"])
+    check("analyze exit 1 on suspicious mail", r.returncode == 1, r.stderr)
+    names = sorted(os.listdir(quarantine))
+    check("extract names", names[-1] == "manifest.jsonl" and
+          all(len(n) == 64 + len(".quarantine") and n.endswith(".quarantine") for n in names[:-1]), names)
+    check("extract mode", all(os.stat(os.path.join(quarantine, n)).st_mode & 0o777 == 0o600 for n in names), names)
+    manifest = [json.loads(line) for line in open(os.path.join(quarantine, "manifest.jsonl"), encoding="utf-8")]
+    check("extract manifest", {m["original_name"] for m in manifest} == {"見積書_20200903.zip", "見積書_20200903.doc"},
+          manifest)
+    # analyze: nothing suspicious exits 0; no file is ever written without --extract.
+    r = run(["analyze", "--profile", "examples/profile.toml", "examples/incidents/10-not-suspicious-internal-notice.eml"])
+    check("analyze exit 0 on ordinary mail", r.returncode == 0, r.stderr)
+    r = run(["analyze", "--profile", "examples/nonexistent.toml", "examples/incidents"])
+    check("analyze bad profile exit 2", r.returncode == 2)
+
 # Text output in both languages.
 check("japanese text", "件名" in run(["parse", "--lang", "ja", "examples/mail/euc-jp.eml"]).stdout.decode())
 check("english text", "Subject" in run(["parse", "--lang", "en", "examples/mail/euc-jp.eml"]).stdout.decode())
