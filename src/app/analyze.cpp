@@ -125,8 +125,8 @@ verdict::Analysis analyze_message(core::Message&& message, const AnalysisContext
     }
   }
   if (context.inspect_only) return analysis;
-  analysis.verdict = verdict::decide({analysis.message, analysis.evidence, analysis.inspection,
-                                      context.matcher->profile()});
+  analysis.verdict = verdict::decide(
+      {analysis.message, analysis.evidence, analysis.inspection, context.matcher->profile()});
   // Recursion is bounded by Limits::mime_depth: each level is one level of MIME nesting.
   for (auto& inner : attached) {
     analysis.attached.push_back(analyze_message(std::move(inner), context, limits));

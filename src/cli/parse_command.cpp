@@ -42,7 +42,8 @@ int run_parse(const ParseOptions& options) {
   report::DumpOptions dump;
   dump.lang = language_from(options.lang);
   std::optional<inspect::Extractor> extractor;
-  if (!options.extract_dir.empty() && !(extractor = open_extractor(options.extract_dir, dump.lang))) {
+  if (!options.extract_dir.empty() &&
+      !(extractor = open_extractor(options.extract_dir, dump.lang))) {
     return 2;
   }
   app::AnalysisContext inspect_only;
@@ -62,8 +63,8 @@ int run_parse(const ParseOptions& options) {
     if (json) {
       if (!first) std::cout << ",\n";
       first = false;
-      std::cout << report::message_dump_json(message, dump, inspection)
-                       .dump(-1, ' ', false, kJsonErrors);
+      std::cout
+          << report::message_dump_json(message, dump, inspection).dump(-1, ' ', false, kJsonErrors);
     } else {
       std::cout << neutralize_controls(report::message_dump_text(message, dump, inspection))
                 << "\n";
@@ -71,7 +72,8 @@ int run_parse(const ParseOptions& options) {
   };
   app::BatchEvents events{
       .message = [&](core::Message&& message) { print(message, nullptr); },
-      .analysis = [&](verdict::Analysis&& analysis) { print(analysis.message, &analysis.inspection); },
+      .analysis =
+          [&](verdict::Analysis&& analysis) { print(analysis.message, &analysis.inspection); },
       .error =
           [&](const core::Error& error) {
             errors.push_back({{"error", error.detail}});
@@ -130,10 +132,12 @@ void add_parse_command(CLI::App& app, int& exit_code) {
       ->add_option("--lang", options->lang,
                    "ja or en (default: from the locale) / 表示言語 (既定はロケール)")
       ->check(CLI::IsMember({"ja", "en"}));
-  command->add_flag("--no-inspect", options->no_inspect,
-                    "skip attachment inspection (a faster header/structure dump) / 添付ファイルの検査を省略");
+  command->add_flag(
+      "--no-inspect", options->no_inspect,
+      "skip attachment inspection (a faster header/structure dump) / 添付ファイルの検査を省略");
   command->add_option("--extract", options->extract_dir,
-                      "write attachments to DIR as <sha256>.quarantine with a manifest / 添付ファイルを DIR に隔離保存");
+                      "write attachments to DIR as <sha256>.quarantine with a manifest / "
+                      "添付ファイルを DIR に隔離保存");
   command->add_option("--limit", options->limits,
                       "override a limit, NAME=VALUE (see docs/limits.md) / 上限の変更");
   command->add_option("-j,--jobs", options->jobs,

@@ -25,10 +25,11 @@ Json envelope_to_json(const core::Envelope& envelope) {
   out["date_raw"] = envelope.date_raw;
   out["subject"] = envelope.subject;
   out["from"] = envelope.from.empty() ? Json(nullptr) : mailbox_to_json(envelope.from.front());
-  out["sender"] = envelope.sender.empty() ? Json(nullptr) : mailbox_to_json(envelope.sender.front());
+  out["sender"] =
+      envelope.sender.empty() ? Json(nullptr) : mailbox_to_json(envelope.sender.front());
   out["reply_to"] = mailboxes_to_json(envelope.reply_to);
-  out["return_path"] = envelope.return_path.empty() ? Json(nullptr)
-                                                    : mailbox_to_json(envelope.return_path.front());
+  out["return_path"] =
+      envelope.return_path.empty() ? Json(nullptr) : mailbox_to_json(envelope.return_path.front());
   out["to"] = mailboxes_to_json(envelope.to);
   out["cc"] = mailboxes_to_json(envelope.cc);
   out["in_reply_to"] = envelope.in_reply_to;
@@ -125,11 +126,13 @@ Json message_dump_json(const core::Message& message, const DumpOptions& options,
   out["parts"] = std::move(parts);
   if (inspection != nullptr) {
     Json attachments = Json::array();
-    for (const auto& node : inspection->attachments) attachments.push_back(attachment_to_json(node));
+    for (const auto& node : inspection->attachments)
+      attachments.push_back(attachment_to_json(node));
     out["attachments"] = std::move(attachments);
   }
   Json findings = Json::array();
-  for (const auto& finding : message.findings) findings.push_back(finding_to_json(finding, options.lang));
+  for (const auto& finding : message.findings)
+    findings.push_back(finding_to_json(finding, options.lang));
   if (inspection != nullptr) {
     for (const auto& finding : inspection->findings) {
       findings.push_back(finding_to_json(finding, options.lang));
@@ -158,7 +161,8 @@ std::string message_dump_text(const core::Message& message, const DumpOptions& o
   if (!env.from.empty()) line("差出人", "From", mailbox(env.from.front()));
   if (!env.sender.empty()) line("送信者", "Sender", mailbox(env.sender.front()));
   for (const auto& m : env.reply_to) line("返信先", "Reply-To", mailbox(m));
-  if (!env.return_path.empty()) line("Return-Path", "Return-Path", mailbox(env.return_path.front()));
+  if (!env.return_path.empty())
+    line("Return-Path", "Return-Path", mailbox(env.return_path.front()));
   for (const auto& m : env.to) line("宛先", "To", mailbox(m));
   for (const auto& m : env.cc) line("CC", "Cc", mailbox(m));
   line("日時", "Date", env.date.empty() ? env.date_raw : env.date);
@@ -172,7 +176,8 @@ std::string message_dump_text(const core::Message& message, const DumpOptions& o
       if (!hop.from_ip.empty()) out << " [" << hop.from_ip << "]";
       out << " by " << (hop.by.empty() ? "?" : hop.by);
       if (!hop.with.empty()) out << " with " << hop.with;
-      if (!hop.auth_sender.empty()) out << " " << pick(lang, "認証ユーザー ", "auth ") << hop.auth_sender;
+      if (!hop.auth_sender.empty())
+        out << " " << pick(lang, "認証ユーザー ", "auth ") << hop.auth_sender;
       if (!hop.timestamp.empty()) out << " @ " << hop.timestamp;
       out << "\n";
     }
@@ -232,7 +237,8 @@ std::string message_dump_text(const core::Message& message, const DumpOptions& o
     for (const auto* finding : findings) {
       out << "    [" << core::to_string(finding->severity) << "] " << finding->id << " "
           << one_line(lang == Lang::ja ? finding->message_ja : finding->message_en);
-      if (!finding->part.empty()) out << " (" << pick(lang, "パート ", "part ") << finding->part << ")";
+      if (!finding->part.empty())
+        out << " (" << pick(lang, "パート ", "part ") << finding->part << ")";
       if (!finding->evidence.empty()) out << "\n        " << one_line(finding->evidence);
       out << "\n";
     }
