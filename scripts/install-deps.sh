@@ -11,7 +11,7 @@ runtime_build=(
   libmagic-dev libfuzzy-dev libgsf-1-dev libyara-dev
 )
 tests=(
-  libgtest-dev libgmock-dev libbenchmark-dev clang-16 libclang-rt-16-dev clang-format
+  libgtest-dev libgmock-dev libbenchmark-dev clang-16 libclang-rt-16-dev clang-format pflogsumm
 )
 
 want=("${runtime_build[@]}")

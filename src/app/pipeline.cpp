@@ -10,11 +10,41 @@
 #include <thread>
 #include <variant>
 
+#include "core/hash.hpp"
 #include "mime/parser.hpp"
+#include "outlook/outlook.hpp"
 
 namespace emotriage::app {
 
+namespace {
+
+// An Outlook .msg is rebuilt as MIME and parsed like any mail; one that cannot be read is a
+// message with a parse.malformed finding, so the batch goes on.
+core::Message parse_outlook_msg(const ingest::RawMessage& raw, const core::Limits& limits) {
+  std::vector<core::Finding> findings;
+  auto mime_text = outlook::msg_to_mime(raw.bytes, limits, &findings);
+  core::Message message;
+  if (mime_text) {
+    message = mime::parse_message(*mime_text, raw.locator, limits);
+  } else {
+    message.locator = raw.locator;
+    message.add_finding(
+        core::malformed_finding("Outlook メッセージファイル (.msg) として読めませんでした",
+                                "the Outlook .msg file could not be read", mime_text.error()));
+  }
+  // The size and hash are those of the file the user has, not of the rebuilt text.
+  message.size = raw.truncated ? raw.original_size : raw.bytes.size();
+  message.sha256 = core::sha256_hex(raw.bytes);
+  for (auto& finding : findings) message.add_finding(std::move(finding));
+  if (raw.truncated)
+    message.add_finding(core::limit_finding("message_bytes", limits.message_bytes));
+  return message;
+}
+
+}  // namespace
+
 core::Message parse_raw(const ingest::RawMessage& raw, const core::Limits& limits) {
+  if (raw.format == ingest::Format::outlook_msg) return parse_outlook_msg(raw, limits);
   core::Message message = mime::parse_message(raw.bytes, raw.locator, limits);
   if (raw.truncated) {
     message.size = raw.original_size;

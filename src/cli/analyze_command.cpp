@@ -11,6 +11,7 @@
 
 #include "app/pipeline.hpp"
 #include "cli/output.hpp"
+#include "logs/logs.hpp"
 #include "profile/matcher.hpp"
 #include "report/analysis_report.hpp"
 
@@ -27,6 +28,7 @@ struct AnalyzeOptions {
   std::vector<std::string> yara_dirs;
   std::vector<std::string> ioc_files;
   std::string extract_dir;
+  std::vector<std::string> log_files;
   bool no_builtin_rules = false;
   bool all = false;
   unsigned jobs = 0;
@@ -161,6 +163,16 @@ int run_analyze(const AnalyzeOptions& options) {
                       std::uint64_t bytes) { progress.update(messages, bytes); },
   };
   app::BatchStats stats = app::run_batch(options.inputs, batch, events);
+  if (!options.log_files.empty()) {
+    logs::LogOptions log_options;
+    log_options.matcher = &matcher;
+    auto report = logs::analyze_logs(options.log_files, log_options);
+    if (!report) {
+      std::cerr << "emotriage: --logs: " << neutralize_controls(report.error().detail) << "\n";
+      return 2;
+    }
+    campaign.add_logs(*report);
+  }
   if (json) {
     std::cout << "\n],\"campaign\":" << campaign.to_json().dump(-1, ' ', false, kJsonErrors)
               << ",\"errors\":" << errors.dump(-1, ' ', false, kJsonErrors)
@@ -171,7 +183,7 @@ int run_analyze(const AnalyzeOptions& options) {
   std::cout.flush();
   bool extracted = !extractor || report_extract_errors(*extractor, lang);
   if (stats.errors > 0 || stats.crashed > 0 || !extracted) return 2;
-  return campaign.suspicious() > 0 ? 1 : 0;
+  return campaign.needs_action() ? 1 : 0;
 }
 
 }  // namespace
@@ -204,6 +216,11 @@ void add_analyze_command(CLI::App& app, int& exit_code) {
       ->add_option(
           "--ioc", options->ioc_files,
           "IOC list: hashes, URLs, IPs, domains; Feodo/URLhaus/MalwareBazaar CSV / IOC リスト")
+      ->check(CLI::ExistingFile);
+  command
+      ->add_option(
+          "--logs", options->log_files,
+          "mail-server logs: their mass-sending accounts join the summary / メールサーバーのログ")
       ->check(CLI::ExistingFile);
   command->add_option("--extract", options->extract_dir,
                       "write attachments to DIR as <sha256>.quarantine with a manifest (only on "

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/analyze_command.hpp"
+#include "cli/logs_command.hpp"
 #include "cli/parse_command.hpp"
 #include "cli/profile_command.hpp"
 
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   emotriage::cli::add_analyze_command(app, exit_code);
   emotriage::cli::add_parse_command(app, exit_code);
   emotriage::cli::add_profile_command(app, exit_code);
+  emotriage::cli::add_logs_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -28,9 +28,6 @@ std::string_view describe(ingest::SkipReason reason, report::Lang lang) {
   switch (reason) {
     case ingest::SkipReason::not_mail:
       return report::pick(lang, "メールではないファイル", "not a mail file");
-    case ingest::SkipReason::outlook_msg_unsupported:
-      return report::pick(lang, "Outlook の .msg ファイルはまだ読めません",
-                          "Outlook .msg (OLE2) files are not read yet");
   }
   return {};
 }

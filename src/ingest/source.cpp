@@ -411,13 +411,10 @@ void read_stream(std::istream& in, const std::string& name, std::uint64_t size_h
     split_mbox(in, head, name, options, visitor);
     return;
   }
-  if (kind == Kind::outlook_msg) {
-    if (visitor.skipped) visitor.skipped({name, SkipReason::outlook_msg_unsupported});
-    return;
-  }
-  // One message: the head we already read, then the rest.
+  // One message (or one Outlook .msg): the head we already read, then the rest.
   RawMessage message;
   message.locator = name;
+  if (kind == Kind::outlook_msg) message.format = Format::outlook_msg;
   message.bytes = std::move(head);
   std::vector<char> buffer(1u << 20);
   std::uint64_t total = message.bytes.size();
@@ -448,6 +445,17 @@ void read_stream(std::istream& in, const std::string& name, std::uint64_t size_h
     message.truncated = true;
   }
   message.original_size = total - bom;
+  // Every Outlook message has a property stream; its UTF-16 name sits in the CFB directory.
+  static const std::string kPropertyStreamUtf16 = [] {
+    std::string utf16;
+    for (const char c : std::string_view("__properties_version1.0")) utf16 += {c, '\0'};
+    return utf16;
+  }();
+  if (kind == Kind::outlook_msg &&
+      core::find_bytes(message.bytes, kPropertyStreamUtf16) == std::string_view::npos) {
+    if (visitor.skipped) visitor.skipped({name, SkipReason::not_mail});
+    return;
+  }
   deliver(visitor, std::move(message));
 }
 
@@ -525,7 +533,6 @@ void walk_directory(const fs::path& root, const Options& options, const Visitor&
 std::string_view to_string(SkipReason reason) {
   switch (reason) {
     case SkipReason::not_mail: return "not-mail";
-    case SkipReason::outlook_msg_unsupported: return "outlook-msg-unsupported";
   }
   return "not-mail";
 }

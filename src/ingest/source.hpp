@@ -11,9 +11,14 @@
 
 namespace emotriage::ingest {
 
+// How the bytes of a raw message are encoded: RFC 822/MIME text, or an Outlook .msg compound
+// file that outlook::msg_to_mime turns into MIME first.
+enum class Format { rfc822, outlook_msg };
+
 struct RawMessage {
   std::string locator;  // "a.eml", "box.mbox#1234" (byte offset of the From_ line), "Md/cur/x"
   std::string bytes;    // at most Options::max_message_bytes
+  Format format = Format::rfc822;
   std::uint64_t original_size = 0;
   bool truncated = false;  // bytes were cut at max_message_bytes
 };
@@ -23,8 +28,9 @@ struct Options {
   std::size_t read_chunk = 4u << 20;
 };
 
-// What a folder walk passed over and why (not mail, unsupported format).
-enum class SkipReason { not_mail, outlook_msg_unsupported };
+// What a folder walk passed over and why. A compound file that is not an Outlook message (a .doc,
+// an .xls) is not mail either.
+enum class SkipReason { not_mail };
 
 struct Skipped {
   std::string locator;

@@ -270,6 +270,7 @@ std::string signature_type(std::string_view bytes, std::string_view extension) {
   if (starts_with(bytes, "\xe4\x52\x5c\x7b\x8c\xd8\xa7\x4d\xae\xb1\x53\x78\xd0\x29\x96\xd3")) {
     return "onenote";
   }
+  if (starts_with(bytes, "\x78\x9f\x3e\x22")) return "tnef";  // winmail.dat, 0x223E9F78 LE
   if (starts_with(bytes, "vhdxfile")) return "vhdx";
   if (starts_with(bytes, "conectix") ||
       (bytes.size() >= 512 && at(bytes, bytes.size() - 512, "conectix"))) {

@@ -16,6 +16,7 @@
 #include "inspect/zip_directory.hpp"
 #include "mime/parser.hpp"
 #include "office/office.hpp"
+#include "outlook/outlook.hpp"
 
 namespace emotriage::inspect {
 
@@ -141,7 +142,7 @@ class Inspector {
     }
     const std::string& type = node.detected_type;
     bool container = is_archive_type(type) || is_office_type(type) || type == "onenote" ||
-                     type == "eml" || type == "mht";
+                     type == "tnef" || type == "eml" || type == "mht";
     if (container && depth >= limits_.archive_depth) {
       node.truncated = true;
       limit("archive_depth", limits_.archive_depth);
@@ -164,6 +165,12 @@ class Inspector {
     } else if (type == "onenote") {
       std::vector<dropper::Embedded> embedded;
       guarded(node, [&] { dropper::analyze_onenote(bytes, node, findings_, embedded, limits_); });
+      inspect_embedded(embedded, node, depth);
+    } else if (type == "tnef") {
+      std::vector<outlook::Embedded> embedded;
+      guarded(node, [&] {
+        if (auto files = outlook::tnef_extract(bytes, limits_)) embedded = std::move(*files);
+      });
       inspect_embedded(embedded, node, depth);
     } else if (type == "eml" || type == "mht") {
       guarded(node, [&] { inspect_mail(bytes, node, depth); });

@@ -379,6 +379,19 @@ void Campaign::add(const verdict::Analysis& analysis) {
   }
 }
 
+void Campaign::add_logs(const logs::LogReport& report) {
+  logs_given_ = true;
+  for (const auto& account : report.accounts) {
+    if (!account.flagged) continue;
+    LogAccount entry{account.account, account.employee, account.messages, {}};
+    for (auto reason : account.reasons) entry.reasons.emplace_back(logs::reason_id(reason));
+    mass_sending_.push_back(std::move(entry));
+    bool known = std::ranges::any_of(accounts_to_reset_,
+                                     [&](const Count& c) { return c.key == account.account; });
+    if (!known) accounts_to_reset_.push_back({account.account, 0});
+  }
+}
+
 Json Campaign::to_json() const {
   auto list = [](const std::vector<Count>& items) {
     std::vector<Count> sorted = items;
@@ -391,16 +404,27 @@ Json Campaign::to_json() const {
   };
   Json scenarios = Json::object();
   for (const auto& item : scenarios_) scenarios[item.key] = item.messages;
-  return {{"messages", messages_},
-          {"suspicious", suspicious_},
-          {"emotet_like", emotet_like_},
-          {"scenarios", std::move(scenarios)},
-          {"accounts_to_reset", list(accounts_to_reset_)},
-          {"senders_to_contact", list(senders_to_contact_)},
-          {"employees_impersonated", list(employees_impersonated_)},
-          {"check_pcs_first", list(check_pcs_first_)},
-          {"first_seen", first_seen_},
-          {"last_seen", last_seen_}};
+  Json out = {{"messages", messages_},
+              {"suspicious", suspicious_},
+              {"emotet_like", emotet_like_},
+              {"scenarios", std::move(scenarios)},
+              {"accounts_to_reset", list(accounts_to_reset_)},
+              {"senders_to_contact", list(senders_to_contact_)},
+              {"employees_impersonated", list(employees_impersonated_)},
+              {"check_pcs_first", list(check_pcs_first_)},
+              {"first_seen", first_seen_},
+              {"last_seen", last_seen_}};
+  if (logs_given_) {
+    Json accounts = Json::array();
+    for (const auto& account : mass_sending_) {
+      accounts.push_back({{"account", account.account},
+                          {"employee", account.employee},
+                          {"messages", account.messages},
+                          {"reasons", account.reasons}});
+    }
+    out["mass_sending_accounts"] = std::move(accounts);
+  }
+  return out;
 }
 
 std::string Campaign::text(const TextOptions& options) const {
@@ -414,11 +438,30 @@ std::string Campaign::text(const TextOptions& options) const {
     if (items.empty()) return;
     out << "  " << pick(lang, ja, en) << ":\n";
     for (const auto& item : items) {
-      out << "    " << one_line(item.key) << " (" << item.messages
-          << pick(lang, " 通)", item.messages == 1 ? " message)" : " messages)") << "\n";
+      out << "    " << one_line(item.key) << " (";
+      if (item.messages == 0) {
+        out << pick(lang, "ログから)", "from the logs)") << "\n";  // no sample mail of it was given
+      } else {
+        out << item.messages << pick(lang, " 通)", item.messages == 1 ? " message)" : " messages)")
+            << "\n";
+      }
     }
   };
   section("パスワードを変更するアカウント", "Accounts to reset", accounts_to_reset_);
+  if (logs_given_) {
+    out << "  "
+        << pick(lang, "メールサーバーのログで大量送信が見つかったアカウント",
+                "Accounts mass-sending in the mail-server logs")
+        << ": " << mass_sending_.size() << "\n";
+    for (const auto& account : mass_sending_) {
+      out << "    " << one_line(account.account);
+      if (!account.employee.empty()) out << " (" << one_line(account.employee) << ")";
+      out << " " << account.messages << pick(lang, " 通, 理由: ", " messages, reasons: ");
+      for (std::size_t i = 0; i < account.reasons.size(); ++i)
+        out << (i ? ", " : "") << account.reasons[i];
+      out << "\n";
+    }
+  }
   section("連絡先", "Whom to contact", senders_to_contact_);
   section("名前を使われた社員", "Employees whose names are used", employees_impersonated_);
   section("最初に確認する PC", "PCs to check first", check_pcs_first_);

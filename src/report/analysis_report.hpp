@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/attachment.hpp"
+#include "logs/logs.hpp"
 #include "report/lang.hpp"
 #include "verdict/analysis.hpp"
 
@@ -29,9 +30,14 @@ std::string analysis_text(const verdict::Analysis& analysis, const TextOptions& 
 class Campaign {
  public:
   void add(const verdict::Analysis& analysis);
+  // `analyze --logs`: accounts the mail-server logs flag as mass-sending join the accounts to
+  // reset (step ⑤) even when no sample mail of theirs was given.
+  void add_logs(const logs::LogReport& report);
   nlohmann::ordered_json to_json() const;
   std::string text(const TextOptions& options) const;
   std::size_t suspicious() const { return suspicious_; }
+  // Something to act on: a suspicious mail or a mass-sending account in the logs (exit status 1).
+  bool needs_action() const { return suspicious_ > 0 || !mass_sending_.empty(); }
 
  private:
   struct Count {
@@ -48,6 +54,13 @@ class Campaign {
   std::vector<Count> senders_to_contact_;
   std::vector<Count> employees_impersonated_;
   std::vector<Count> check_pcs_first_;
+  struct LogAccount {
+    std::string account, employee;
+    std::uint64_t messages = 0;
+    std::vector<std::string> reasons;
+  };
+  std::vector<LogAccount> mass_sending_;
+  bool logs_given_ = false;
   std::string first_seen_, last_seen_;
 };
 

@@ -107,6 +107,21 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run(["analyze", "--profile", "examples/nonexistent.toml", "examples/incidents"])
     check("analyze bad profile exit 2", r.returncode == 2)
 
+    # --logs: the accounts the mail-server logs flag join the campaign's accounts to reset.
+    log = os.path.join(tmp, "mail.log")
+    truth = json.loads(subprocess.run([sys.executable, os.path.join(SOURCE, "bench", "gen_postfix_log.py"),
+                                       "--lines", "20000", "--out", log], capture_output=True,
+                                      check=True).stdout.decode().strip().splitlines()[-1])
+    r = run(["analyze", "--profile", "examples/profile.toml", "--format", "json", "--logs", log,
+             "examples/incidents/10-not-suspicious-internal-notice.eml"])
+    campaign = json.loads(r.stdout)["campaign"]
+    flagged = sorted(a["account"] for a in campaign["mass_sending_accounts"])
+    check("analyze --logs exit 1", r.returncode == 1, r.stderr)
+    check("analyze --logs flags the compromised accounts", flagged == sorted(truth["compromised"]),
+          (flagged, truth))
+    check("analyze --logs accounts to reset",
+          {a["target"] for a in campaign["accounts_to_reset"]} == set(truth["compromised"]))
+
 # Text output in both languages.
 check("japanese text", "件名" in run(["parse", "--lang", "ja", "examples/mail/euc-jp.eml"]).stdout.decode())
 check("english text", "Subject" in run(["parse", "--lang", "en", "examples/mail/euc-jp.eml"]).stdout.decode())

@@ -657,13 +657,27 @@ TEST_F(IngestFiles, FixtureFilesNeverVanish) {
   EXPECT_EQ(files, expected.size());
 }
 
-TEST_F(IngestFiles, OutlookMsgFileIsSkipped) {
+TEST_F(IngestFiles, OutlookMsgFileIsDeliveredAsOutlookFormat) {
+  std::string property_stream;
+  for (const char c : std::string_view("__properties_version1.0")) property_stream += {c, '\0'};
+  const std::string bytes = std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) +
+                            std::string(504, '\0') + property_stream + std::string(64, '\0');
+  fs::path path = write("mail.msg", bytes);
+  Collected c = read(path);
+  EXPECT_TRUE(c.skipped.empty());
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].format, Format::outlook_msg);
+  EXPECT_EQ(c.messages[0].bytes, bytes);
+}
+
+TEST_F(IngestFiles, CompoundFileThatIsNotAMessageIsSkipped) {
   fs::path path = write(
-      "mail.msg", std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(512, '\0'));
+      "report.doc", std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(512, '\0'));
   Collected c = read(path);
   EXPECT_TRUE(c.messages.empty());
   ASSERT_EQ(c.skipped.size(), 1u);
   EXPECT_EQ(c.skipped[0].locator, path.string());
+  EXPECT_EQ(c.skipped[0].reason, SkipReason::not_mail);
 }
 
 TEST_F(IngestFiles, Maildir) {

@@ -1,0 +1,496 @@
+#include "logs/aggregate.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/text.hpp"
+
+namespace emotriage::logs {
+
+namespace {
+
+// Bounds on per-account state: far above what one real mailbox produces in a month, low enough
+// that a hostile log of forged names cannot exhaust memory.
+constexpr std::size_t kMaxAccounts = 200'000;
+constexpr std::size_t kMaxIpsPerAccount = 10'000;
+constexpr std::size_t kMaxRecipientsPerAccount = 100'000;
+constexpr std::size_t kMaxDomainsPerAccount = 20'000;
+constexpr std::size_t kMaxSendersPerAccount = 2'000;
+constexpr std::size_t kMaxHoursPerAccount = 24 * 400;  // a year of hourly buckets
+constexpr std::size_t kMaxIpsPerHour = 1'000;
+constexpr std::size_t kMaxFailureKeys = 100'000;
+constexpr std::size_t kMaxSamples = 5;
+constexpr std::size_t kMaxListed = 20;
+constexpr std::size_t kMaxKeyBytes = 320;  // an address is at most 254 bytes (RFC 5321)
+constexpr std::size_t kSampleBytes = 200;
+
+std::int64_t floor_div(std::int64_t value, std::int64_t divisor) {
+  return value / divisor - (value % divisor < 0 ? 1 : 0);
+}
+
+void lower_into(std::string_view text, std::string& out) {
+  text = text.substr(0, kMaxKeyBytes);
+  out.assign(text);
+  for (char& c : out) c = core::ascii_lower(c);
+}
+
+std::string_view domain_of(std::string_view address) {
+  const std::size_t at = address.rfind('@');
+  return at == std::string_view::npos ? std::string_view{} : address.substr(at + 1);
+}
+
+std::string_view local_of(std::string_view address) {
+  return address.substr(0, address.rfind('@'));
+}
+
+// Receivers' answers that name a block list (DNSBL/RBL) or refuse the sender's reputation.
+bool mentions_block_list(std::string_view text) {
+  static constexpr std::string_view kWords[] = {
+      "dnsbl",   "blacklist", "blocklist", "block list", "black list", "spamhaus", "barracuda",
+      "spamcop", "sorbs",     "rbl",       "listed",     "reputation", "5.7.1"};
+  std::string lowered;
+  lower_into(text.substr(0, 512), lowered);
+  return std::ranges::any_of(
+      kWords, [&](std::string_view word) { return lowered.find(word) != std::string::npos; });
+}
+
+// Windows' default host names (DESKTOP-XXXXXXX, WIN-XXXXXXXXXXX, LAPTOP-XXXXXXXX) in a
+// Message-ID: mail written by a bot on an infected PC rather than by the mail client.
+bool machine_named(std::string_view message_id) {
+  const std::string_view host = domain_of(strip_angles(message_id));
+  for (std::string_view prefix : {"desktop-", "win-", "laptop-"}) {
+    if (core::istarts_with(host, prefix) && host.size() > prefix.size() &&
+        host.find('.') == std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool is_night(std::int64_t wall, const Thresholds& t) {
+  const int hour = static_cast<int>(floor_div(wall, 3600) - floor_div(wall, 86400) * 24);
+  return t.night_start_hour > t.night_end_hour
+             ? hour >= t.night_start_hour || hour < t.night_end_hour
+             : hour >= t.night_start_hour && hour < t.night_end_hour;
+}
+
+template <class Set>
+bool bounded_insert(Set& set, std::string_view value, std::size_t cap) {
+  if (set.find(value) != set.end()) return true;
+  if (set.size() >= cap) return false;
+  set.emplace(value);
+  return true;
+}
+
+void add_sample(std::vector<std::string>& samples, std::string_view text, std::size_t cap) {
+  if (samples.size() >= cap) return;
+  std::string sample(core::utf8_prefix(text, kSampleBytes));
+  if (std::ranges::find(samples, sample) == samples.end()) samples.push_back(std::move(sample));
+}
+
+}  // namespace
+
+std::string_view reason_id(Reason reason) {
+  switch (reason) {
+    case Reason::burst:
+      return "burst";
+    case Reason::many_client_ips:
+      return "many-client-ips";
+    case Reason::envelope_sender_mismatch:
+      return "envelope-sender-mismatch";
+    case Reason::dnsbl_rejections:
+      return "dnsbl-rejections";
+    case Reason::new_client_ips:
+      return "new-client-ips";
+    case Reason::night_time:
+      return "night-time";
+    case Reason::suspicious_message_ids:
+      return "suspicious-message-ids";
+    case Reason::failed_logins:
+      return "failed-logins";
+  }
+  return "unknown";
+}
+
+bool is_strong(Reason reason) {
+  return reason == Reason::burst || reason == Reason::many_client_ips ||
+         reason == Reason::envelope_sender_mismatch || reason == Reason::dnsbl_rejections;
+}
+
+std::size_t LogReport::flagged_count() const {
+  return static_cast<std::size_t>(
+      std::ranges::count_if(accounts, [](const AccountSummary& a) { return a.flagged; }));
+}
+
+void Aggregator::Bucket::add(std::int64_t at, std::uint64_t amount) {
+  if (at != index) {
+    index = at;
+    count = 0;
+  }
+  count += amount;
+  peak = std::max(peak, count);
+}
+
+Aggregator::Aggregator(const LogOptions& options) : options_(options) {}
+
+std::string Aggregator::account_key(std::string_view account, std::string_view sender) const {
+  std::string key;
+  if (!account.empty()) {
+    lower_into(account, key);
+    return key;
+  }
+  if (sender.empty() || domain_of(sender).empty()) return key;
+  lower_into(sender, key);
+  if (options_.matcher != nullptr && !options_.matcher->is_own_domain(domain_of(key))) key.clear();
+  return key;
+}
+
+Aggregator::Account* Aggregator::find_or_add(const std::string& key) {
+  auto it = accounts_.find(key);
+  if (it != accounts_.end()) return &it->second;
+  if (accounts_.size() >= kMaxAccounts) {
+    ++accounts_dropped_;
+    return nullptr;
+  }
+  return &accounts_.try_emplace(key).first->second;
+}
+
+void Aggregator::note_time(Account& account, Stamp time) {
+  if (!account.seen || time.wall < account.first.wall) account.first = time;
+  if (!account.seen || time.wall > account.last.wall) account.last = time;
+  account.seen = true;
+}
+
+void Aggregator::note_ip(Account& account, std::string_view ip, Stamp time) {
+  if (ip.empty()) return;
+  auto it = account.ips.find(ip);
+  if (it == account.ips.end()) {
+    if (account.ips.size() < kMaxIpsPerAccount) {
+      account.ips.emplace(std::string(ip), time.wall);
+    } else {
+      account.truncated = true;
+    }
+  } else if (time.wall < it->second) {
+    it->second = time.wall;
+  }
+  const std::int64_t hour = floor_div(time.wall, 3600);
+  if (hour != account.ip_hour) {
+    account.ip_hour = hour;
+    account.ips_this_hour.clear();
+  }
+  if (std::ranges::find(account.ips_this_hour, ip) == account.ips_this_hour.end() &&
+      account.ips_this_hour.size() < kMaxIpsPerHour) {
+    account.ips_this_hour.emplace_back(ip);
+    account.peak_ips_per_hour =
+        std::max<std::uint64_t>(account.peak_ips_per_hour, account.ips_this_hour.size());
+  }
+}
+
+void Aggregator::note_sender(Account& account, const std::string& key, std::string_view sender,
+                             Stamp time) {
+  if (sender.empty()) return;
+  lower_into(sender, scratch_);
+  if (account.senders.find(scratch_) == account.senders.end()) {
+    if (account.senders.size() >= kMaxSendersPerAccount) {
+      account.truncated = true;
+    } else {
+      account.senders.insert(scratch_);
+      const std::string_view key_domain = domain_of(key);
+      const std::string_view sender_domain = domain_of(scratch_);
+      const bool same = key_domain.empty() ? local_of(scratch_) == key : scratch_ == key;
+      if (!same) {
+        // A login without a domain ("test") is judged against our domains when we know them.
+        const bool own_domain =
+            key_domain.empty()
+                ? options_.matcher == nullptr || options_.matcher->is_own_domain(sender_domain)
+                : sender_domain == key_domain;
+        ++(own_domain ? account.forged_same_domain : account.forged_other_domain);
+        if (time.wall >=
+            account.first.wall + std::int64_t{options_.thresholds.baseline_hours} * 3600) {
+          ++(own_domain ? account.forged_same_domain_new : account.forged_other_domain_new);
+        }
+        if (account.forged.size() < kMaxListed) account.forged.push_back(scratch_);
+      }
+    }
+  }
+  const bool same = domain_of(key).empty() ? local_of(scratch_) == key : scratch_ == key;
+  if (!same) ++account.forged_messages;
+}
+
+void Aggregator::note_message_id(Account& account, const MessageEvent& event) {
+  if (!event.has_message_id) return;
+  const std::string_view id = core::trim(strip_angles(event.message_id));
+  if (id.empty()) {
+    ++account.empty_ids;
+    add_sample(account.id_samples, "<>", 3);
+  } else if (machine_named(id)) {
+    ++account.machine_ids;
+    add_sample(account.id_samples, event.message_id, 3);
+  }
+}
+
+void Aggregator::message(const std::string& key, bool authenticated, const MessageEvent& event) {
+  if (key.empty()) return;
+  Account* account = find_or_add(key);
+  if (account == nullptr) return;
+  ++messages_;
+  const Stamp time = adjust(event.time);
+  account->authenticated = account->authenticated || authenticated;
+  ++account->messages;
+  account->recipients += event.recipients;
+  note_time(*account, time);
+  const std::int64_t hour = floor_div(time.wall, 3600);
+  auto slot = account->hours.find(hour);
+  if (slot == account->hours.end() && account->hours.size() < kMaxHoursPerAccount) {
+    slot = account->hours.emplace(hour, HourCount{}).first;
+  }
+  if (slot != account->hours.end()) {
+    ++slot->second.messages;
+    slot->second.recipients += event.recipients;
+  } else {
+    account->truncated = true;
+  }
+  account->ten_min_messages.add(floor_div(time.wall, 600), 1);
+  account->ten_min_recipients.add(floor_div(time.wall, 600), event.recipients);
+  if (is_night(time.wall, options_.thresholds)) ++account->night;
+  note_ip(*account, event.client_ip, time);
+  note_sender(*account, key, event.sender, time);
+  note_message_id(*account, event);
+  if (authenticated) absorb_failures(*account, key, event.client_ip);
+}
+
+void Aggregator::delivery(const std::string& key, Stamp time, std::string_view recipient,
+                          Delivery result, std::string_view text) {
+  auto it = accounts_.find(key);
+  if (it == accounts_.end()) return;
+  Account& account = it->second;
+  note_time(account, adjust(time));
+  lower_into(strip_angles(recipient), scratch_);
+  if (!scratch_.empty()) {
+    if (!bounded_insert(account.recipients_seen, scratch_, kMaxRecipientsPerAccount) ||
+        !bounded_insert(account.domains_seen, domain_of(scratch_), kMaxDomainsPerAccount)) {
+      account.truncated = true;
+    }
+  }
+  if (result == Delivery::sent) return;
+  ++(result == Delivery::deferred ? account.deferred : account.bounced);
+  if (mentions_block_list(text)) {
+    ++account.dnsbl;
+    add_sample(account.rejection_samples, text, kMaxSamples);
+  }
+}
+
+void Aggregator::add_recipient(const std::string& key, Stamp time) {
+  auto it = accounts_.find(key);
+  if (it == accounts_.end()) return;
+  Account& account = it->second;
+  const Stamp shifted = adjust(time);
+  ++account.recipients;
+  account.ten_min_recipients.add(floor_div(shifted.wall, 600), 1);
+  auto slot = account.hours.find(floor_div(shifted.wall, 3600));
+  if (slot != account.hours.end()) ++slot->second.recipients;
+}
+
+void Aggregator::login(std::string_view user, std::string_view ip, Stamp time) {
+  if (user.empty()) return;
+  std::string key;
+  lower_into(user, key);
+  Account* account = find_or_add(key);
+  if (account == nullptr) return;
+  const Stamp shifted = adjust(time);
+  account->authenticated = true;
+  ++account->logins;
+  note_time(*account, shifted);
+  note_ip(*account, ip, shifted);
+  absorb_failures(*account, key, ip);
+}
+
+void Aggregator::absorb_failures(Account& account, std::string_view key, std::string_view ip) {
+  // A failure naming the user from the same IP is in both tables: the larger count, not the sum.
+  std::uint64_t by_ip = 0, by_user = 0;
+  if (auto it = failures_by_ip_.find(ip); !ip.empty() && it != failures_by_ip_.end()) {
+    by_ip = it->second;
+    failures_by_ip_.erase(it);
+  }
+  if (auto it = failures_by_user_.find(key); it != failures_by_user_.end()) {
+    by_user = it->second;
+    failures_by_user_.erase(it);
+  }
+  account.failed_logins += std::max(by_ip, by_user);
+}
+
+void Aggregator::failed_login(std::string_view user, std::string_view ip) {
+  if (!ip.empty()) {
+    auto it = failures_by_ip_.find(ip);
+    if (it != failures_by_ip_.end()) {
+      ++it->second;
+    } else if (failures_by_ip_.size() < kMaxFailureKeys) {
+      failures_by_ip_.emplace(std::string(ip), 1);
+    }
+  }
+  if (!user.empty()) {
+    lower_into(user, scratch_);
+    auto it = failures_by_user_.find(scratch_);
+    if (it != failures_by_user_.end()) {
+      ++it->second;
+    } else if (failures_by_user_.size() < kMaxFailureKeys) {
+      failures_by_user_.emplace(scratch_, 1);
+    }
+  }
+}
+
+AccountSummary Aggregator::summarize(const std::string& key, const Account& state) const {
+  const Thresholds& t = options_.thresholds;
+  AccountSummary summary;
+  summary.account = key;
+  summary.authenticated = state.authenticated;
+  summary.messages = state.messages;
+  summary.recipients = state.recipients;
+  summary.distinct_recipients = state.recipients_seen.size();
+  summary.recipient_domains = state.domains_seen.size();
+  summary.client_ips = state.ips.size();
+  if (state.seen) {
+    summary.first = format_iso(state.first);
+    summary.last = format_iso(state.last);
+  }
+  const std::int64_t baseline_end = state.first.wall + std::int64_t{t.baseline_hours} * 3600;
+  std::vector<std::pair<std::int64_t, std::string>> fresh;
+  for (const auto& [ip, first_use] : state.ips) {
+    if (first_use >= baseline_end) fresh.emplace_back(first_use, ip);
+  }
+  std::ranges::sort(fresh);
+  summary.new_client_ip_count = fresh.size();
+  for (std::size_t i = 0; i < fresh.size() && i < kMaxListed; ++i) {
+    summary.new_client_ips.push_back(fresh[i].second);
+  }
+  summary.hours_active = state.hours.size();
+  std::vector<std::uint32_t> per_hour;
+  per_hour.reserve(state.hours.size());
+  std::map<std::int64_t, HourCount> days;
+  for (const auto& [hour, count] : state.hours) {
+    per_hour.push_back(count.messages);
+    summary.peak_messages_per_hour =
+        std::max<std::uint64_t>(summary.peak_messages_per_hour, count.messages);
+    HourCount& day = days[floor_div(hour, 24)];
+    day.messages += count.messages;
+    day.recipients += count.recipients;
+  }
+  for (const auto& [day, count] : days) {
+    summary.peak_messages_per_day =
+        std::max<std::uint64_t>(summary.peak_messages_per_day, count.messages);
+    summary.peak_recipients_per_day = std::max(summary.peak_recipients_per_day, count.recipients);
+  }
+  if (!per_hour.empty()) {
+    std::ranges::nth_element(per_hour, per_hour.begin() + per_hour.size() / 2);
+    summary.median_messages_per_active_hour = per_hour[per_hour.size() / 2];
+  }
+  summary.peak_messages_per_10min = state.ten_min_messages.peak;
+  summary.peak_recipients_per_10min = state.ten_min_recipients.peak;
+  summary.peak_client_ips_per_hour = state.peak_ips_per_hour;
+  summary.night_messages = state.night;
+  summary.envelope_senders = state.senders.size();
+  summary.forged_senders = state.forged;
+  summary.forged_sender_messages = state.forged_messages;
+  summary.empty_message_ids = state.empty_ids;
+  summary.machine_message_ids = state.machine_ids;
+  summary.message_id_samples = state.id_samples;
+  summary.deferred = state.deferred;
+  summary.bounced = state.bounced;
+  summary.dnsbl_rejections = state.dnsbl;
+  summary.rejection_samples = state.rejection_samples;
+  summary.logins = state.logins;
+  summary.failed_logins = state.failed_logins;
+  summary.over_daily_limit = summary.peak_messages_per_day > t.daily_messages ||
+                             summary.peak_recipients_per_day > t.daily_recipients;
+  summary.state_truncated = state.truncated;
+  if (options_.matcher != nullptr) {
+    std::optional<int> employee = options_.matcher->employee_by_address(key);
+    if (!employee && key.find('@') == std::string::npos) {
+      for (const auto& domain : options_.matcher->profile().company.domains) {
+        if ((employee = options_.matcher->employee_by_address(key + "@" + domain))) break;
+      }
+    }
+    if (employee) {
+      const auto& person =
+          options_.matcher->profile().employees[static_cast<std::size_t>(*employee)];
+      summary.employee = person.names.empty() ? key : person.names.front();
+    }
+  }
+  flag(state, summary);
+  return summary;
+}
+
+void Aggregator::flag(const Account& state, AccountSummary& summary) const {
+  const Thresholds& t = options_.thresholds;
+  auto& reasons = summary.reasons;
+  // A burst is fast by the policy-daemon limits and unusual for this account: a newsletter that
+  // sends this much every hour has a median to match.
+  const bool fast = summary.peak_messages_per_10min >= t.burst_messages_per_10min ||
+                    summary.peak_recipients_per_10min >= t.burst_recipients_per_10min;
+  if (fast && static_cast<double>(summary.peak_messages_per_hour) >=
+                  t.burst_factor * static_cast<double>(summary.median_messages_per_active_hour)) {
+    reasons.push_back(Reason::burst);
+  }
+  if (summary.peak_client_ips_per_hour >= t.client_ips_per_hour) {
+    reasons.push_back(Reason::many_client_ips);
+  }
+  // Senders the account already used in its baseline are its habit (a service account relaying
+  // for hosts); without a baseline every foreign sender counts.
+  const bool has_baseline =
+      state.last.wall - state.first.wall >= std::int64_t{t.baseline_hours} * 3600;
+  const std::uint64_t other_domain =
+      has_baseline ? state.forged_other_domain_new : state.forged_other_domain;
+  const std::uint64_t same_domain =
+      has_baseline ? state.forged_same_domain_new : state.forged_same_domain;
+  if (other_domain > 0 || same_domain >= t.forged_same_domain_senders) {
+    reasons.push_back(Reason::envelope_sender_mismatch);
+  }
+  if (summary.dnsbl_rejections >= t.dnsbl_rejections) reasons.push_back(Reason::dnsbl_rejections);
+  if (summary.new_client_ip_count >= t.new_client_ips) reasons.push_back(Reason::new_client_ips);
+  if (summary.night_messages >= t.night_messages) reasons.push_back(Reason::night_time);
+  if (summary.empty_message_ids + summary.machine_message_ids >= t.suspicious_message_ids) {
+    reasons.push_back(Reason::suspicious_message_ids);
+  }
+  if (summary.failed_logins >= t.failed_logins) reasons.push_back(Reason::failed_logins);
+  // Without a login and without a profile to tell our senders from others, an envelope sender
+  // may be anyone's inbound mail: only outbound symptoms (a burst, block-list rejections) count.
+  if (!state.authenticated && options_.matcher == nullptr) {
+    std::erase_if(reasons,
+                  [](Reason r) { return r != Reason::burst && r != Reason::dnsbl_rejections; });
+  }
+  const auto strong = std::ranges::count_if(reasons, is_strong);
+  summary.flagged = strong > 0 || reasons.size() - static_cast<std::size_t>(strong) >= 2;
+}
+
+LogReport Aggregator::finish(std::vector<FileSummary> files, std::uint64_t lines,
+                             std::uint64_t evicted) {
+  // Failures for a name that also logged in, but after its last success.
+  for (const auto& [user, count] : failures_by_user_) {
+    auto it = accounts_.find(user);
+    if (it != accounts_.end()) it->second.failed_logins += count;
+  }
+  failures_by_user_.clear();
+  LogReport report;
+  report.files = std::move(files);
+  report.thresholds = options_.thresholds;
+  report.lines = lines;
+  report.messages = messages_;
+  report.evicted_queue_ids = evicted;
+  report.unattributed_deliveries = unattributed_;
+  report.accounts_dropped = accounts_dropped_;
+  report.accounts.reserve(accounts_.size());
+  for (const auto& [key, state] : accounts_) {
+    // Names that only ever failed to log in are not accounts that sent anything.
+    if (state.messages == 0 && state.logins == 0) continue;
+    report.accounts.push_back(summarize(key, state));
+  }
+  std::ranges::sort(report.accounts, [](const AccountSummary& a, const AccountSummary& b) {
+    if (a.flagged != b.flagged) return a.flagged;
+    if (a.reasons.size() != b.reasons.size()) return a.reasons.size() > b.reasons.size();
+    if (a.messages != b.messages) return a.messages > b.messages;
+    return a.account < b.account;
+  });
+  return report;
+}
+
+}  // namespace emotriage::logs

@@ -1,0 +1,97 @@
+// Per-account state, fed by every parser, and the flagging at the end. Every container has a
+// bound (see the constants in aggregate.cpp), so memory follows the number of accounts, not lines.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "logs/fields.hpp"
+#include "logs/logs.hpp"
+#include "logs/timestamp.hpp"
+
+namespace emotriage::logs {
+
+struct MessageEvent {
+  Stamp time;
+  std::string_view account;  // authenticated id, or empty to fall back to the sender
+  std::string_view client_ip;
+  std::string_view sender;  // envelope sender, empty for <>
+  std::string_view message_id;
+  bool has_message_id = false;  // false: not logged (distinct from an empty "<>")
+  std::uint64_t recipients = 0;
+};
+
+enum class Delivery { sent, deferred, bounced };
+
+class Aggregator {
+ public:
+  explicit Aggregator(const LogOptions& options);
+
+  Stamp adjust(Stamp stamp) const { return shift_to(stamp, options_.utc_offset_minutes); }
+  // The account key a message is counted under (lower case), or empty when it is not kept
+  // (no authentication and a sender outside our domains, or no sender at all).
+  std::string account_key(std::string_view account, std::string_view sender) const;
+  // Counts a message under key (from account_key).
+  void message(const std::string& key, bool authenticated, const MessageEvent& event);
+  void delivery(const std::string& key, Stamp time, std::string_view recipient, Delivery result,
+                std::string_view text);
+  // One more recipient for a message already counted (formats that log one line per recipient).
+  void add_recipient(const std::string& key, Stamp time);
+  void login(std::string_view account, std::string_view ip, Stamp time);
+  void failed_login(std::string_view user, std::string_view ip);
+  void unattributed_delivery() { ++unattributed_; }
+
+  LogReport finish(std::vector<FileSummary> files, std::uint64_t lines, std::uint64_t evicted);
+
+ private:
+  struct Bucket {
+    std::int64_t index = INT64_MIN;
+    std::uint64_t count = 0, peak = 0;
+    void add(std::int64_t at, std::uint64_t amount);
+  };
+  struct HourCount {
+    std::uint32_t messages = 0;
+    std::uint64_t recipients = 0;
+  };
+  struct Account {
+    bool authenticated = false;
+    bool truncated = false;
+    bool seen = false;
+    Stamp first, last;
+    std::uint64_t messages = 0, recipients = 0, logins = 0, failed_logins = 0;
+    std::uint64_t deferred = 0, bounced = 0, dnsbl = 0;
+    std::uint64_t forged_messages = 0, empty_ids = 0, machine_ids = 0, night = 0;
+    std::uint64_t forged_other_domain = 0, forged_same_domain = 0;  // distinct senders
+    // ... of them first used after the account's baseline (its first baseline_hours).
+    std::uint64_t forged_other_domain_new = 0, forged_same_domain_new = 0;
+    std::map<std::int64_t, HourCount> hours;
+    Bucket ten_min_messages, ten_min_recipients;
+    std::int64_t ip_hour = INT64_MIN;
+    std::vector<std::string> ips_this_hour;
+    std::uint64_t peak_ips_per_hour = 0;
+    StringMap<std::int64_t> ips;  // first use (wall seconds)
+    StringSet recipients_seen, domains_seen;
+    StringSet senders;
+    std::vector<std::string> forged, id_samples, rejection_samples;
+  };
+
+  Account* find_or_add(const std::string& key);
+  void note_time(Account& account, Stamp time);
+  void note_ip(Account& account, std::string_view ip, Stamp time);
+  void note_sender(Account& account, const std::string& key, std::string_view sender, Stamp time);
+  void note_message_id(Account& account, const MessageEvent& event);
+  void absorb_failures(Account& account, std::string_view key, std::string_view ip);
+  void flag(const Account& state, AccountSummary& summary) const;
+  AccountSummary summarize(const std::string& key, const Account& state) const;
+
+  const LogOptions& options_;
+  StringMap<Account> accounts_;
+  std::uint64_t messages_ = 0, unattributed_ = 0, accounts_dropped_ = 0;
+  // Failures not yet followed by a success, by client IP and by user name.
+  StringMap<std::uint64_t> failures_by_ip_, failures_by_user_;
+  std::string scratch_;
+};
+
+}  // namespace emotriage::logs

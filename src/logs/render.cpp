@@ -1,0 +1,233 @@
+// Output: JSON (DESIGN.md "Mail-server logs" contract plus added fields) and text for a person.
+#include <cstdio>
+
+#include "logs/logs.hpp"
+
+namespace emotriage::logs {
+
+namespace {
+
+constexpr std::size_t kTextOthers = 10;  // unflagged accounts listed in the text output
+
+std::string grouped(std::uint64_t value) {
+  std::string digits = std::to_string(value);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) {
+    digits.insert(static_cast<std::size_t>(i), ",");
+  }
+  return digits;
+}
+
+std::string joined(const std::vector<std::string>& items, std::size_t most) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size() && i < most; ++i) {
+    if (i > 0) out += ", ";
+    out += items[i];
+  }
+  if (items.size() > most) out += ", …";
+  return out;
+}
+
+std::string explain(Reason reason, const AccountSummary& a, bool ja) {
+  switch (reason) {
+    case Reason::burst:
+      return ja ? "短時間の大量送信: 10 分間に最大 " + grouped(a.peak_messages_per_10min) +
+                      " 通 (宛先 " + grouped(a.peak_recipients_per_10min) + " 件)、1 時間に最大 " +
+                      grouped(a.peak_messages_per_hour) + " 通。普段は 1 時間あたり " +
+                      grouped(a.median_messages_per_active_hour) + " 通です。"
+                : "burst: up to " + grouped(a.peak_messages_per_10min) + " messages (" +
+                      grouped(a.peak_recipients_per_10min) + " recipients) in 10 minutes, " +
+                      grouped(a.peak_messages_per_hour) + " in one hour; its usual hour has " +
+                      grouped(a.median_messages_per_active_hour) + ".";
+    case Reason::many_client_ips:
+      return ja ? "多数の接続元: 1 時間のうちに最大 " + grouped(a.peak_client_ips_per_hour) +
+                      " 個の異なる IP アドレスから送信しています (ボットネットの特徴)。"
+                : "many client addresses: up to " + grouped(a.peak_client_ips_per_hour) +
+                      " different IP addresses within one hour (typical of a botnet).";
+    case Reason::envelope_sender_mismatch:
+      return ja ? "差出人の偽装: ログインしたアカウントと異なる差出人アドレスで " +
+                      grouped(a.forged_sender_messages) + " 通送信 (" +
+                      joined(a.forged_senders, 5) + ")。"
+                : "envelope sender mismatch: " + grouped(a.forged_sender_messages) +
+                      " messages sent as someone other than the logged-in account (" +
+                      joined(a.forged_senders, 5) + ").";
+    case Reason::dnsbl_rejections:
+      return ja ? "ブラックリストによる拒否: 受信側サーバーに " + grouped(a.dnsbl_rejections) +
+                      " 回拒否されました (当社ドメイン/IP がブラックリストに載った恐れ)。"
+                : "block-list rejections: receivers refused " + grouped(a.dnsbl_rejections) +
+                      " deliveries (our domain or IP may be on a block list).";
+    case Reason::new_client_ips:
+      return ja ? "新しい接続元: これまで使われていなかった IP アドレス " +
+                      grouped(a.new_client_ip_count) + " 個 (" + joined(a.new_client_ips, 5) + ")。"
+                : "new client addresses: " + grouped(a.new_client_ip_count) +
+                      " IP addresses not used before (" + joined(a.new_client_ips, 5) + ").";
+    case Reason::night_time:
+      return ja ? "深夜の送信: 夜間に " + grouped(a.night_messages) + " 通送信しています。"
+                : "night-time sending: " + grouped(a.night_messages) + " messages sent at night.";
+    case Reason::suspicious_message_ids:
+      return ja ? "不審な Message-ID: 空、または Windows 端末名 (DESKTOP-… など) を含むものが " +
+                      grouped(a.empty_message_ids + a.machine_message_ids) +
+                      " 通 (通常のメールソフトではなくマルウェアが送った疑い)。"
+                : "suspicious Message-IDs: " +
+                      grouped(a.empty_message_ids + a.machine_message_ids) +
+                      " empty or naming a Windows host (DESKTOP-…), as malware rather than a mail "
+                      "program writes them.";
+    case Reason::failed_logins:
+      return ja ? "ログイン失敗: " + grouped(a.failed_logins) +
+                      " 回の認証失敗があります (パスワードの総当たり・使い回しの疑い)。"
+                : "failed logins: " + grouped(a.failed_logins) +
+                      " authentication failures (password guessing or reuse).";
+  }
+  return {};
+}
+
+}  // namespace
+
+nlohmann::ordered_json report_to_json(const LogReport& report) {
+  using json = nlohmann::ordered_json;
+  json accounts = json::array();
+  for (const auto& a : report.accounts) {
+    json reasons = json::array();
+    for (Reason reason : a.reasons) reasons.push_back(reason_id(reason));
+    json entry = {{"account", a.account},
+                  {"authenticated", a.authenticated},
+                  {"messages", a.messages},
+                  {"recipients", a.recipients},
+                  {"distinct_recipients", a.distinct_recipients},
+                  {"recipient_domains", a.recipient_domains},
+                  {"client_ips", a.client_ips},
+                  {"first", a.first},
+                  {"last", a.last},
+                  {"peak_messages_per_hour", a.peak_messages_per_hour},
+                  {"flagged", a.flagged},
+                  {"reasons", reasons},
+                  {"new_client_ips", a.new_client_ips},
+                  {"new_client_ip_count", a.new_client_ip_count},
+                  {"hours_active", a.hours_active},
+                  {"median_messages_per_active_hour", a.median_messages_per_active_hour},
+                  {"peak_messages_per_10min", a.peak_messages_per_10min},
+                  {"peak_recipients_per_10min", a.peak_recipients_per_10min},
+                  {"peak_client_ips_per_hour", a.peak_client_ips_per_hour},
+                  {"peak_messages_per_day", a.peak_messages_per_day},
+                  {"peak_recipients_per_day", a.peak_recipients_per_day},
+                  {"over_daily_limit", a.over_daily_limit},
+                  {"night_messages", a.night_messages},
+                  {"envelope_senders", a.envelope_senders},
+                  {"forged_senders", a.forged_senders},
+                  {"forged_sender_messages", a.forged_sender_messages},
+                  {"empty_message_ids", a.empty_message_ids},
+                  {"machine_message_ids", a.machine_message_ids},
+                  {"message_id_samples", a.message_id_samples},
+                  {"deferred", a.deferred},
+                  {"bounced", a.bounced},
+                  {"dnsbl_rejections", a.dnsbl_rejections},
+                  {"rejection_samples", a.rejection_samples},
+                  {"logins", a.logins},
+                  {"failed_logins", a.failed_logins},
+                  {"state_truncated", a.state_truncated}};
+    if (!a.employee.empty()) entry["employee"] = a.employee;
+    if (a.flagged) {
+      json action = {{"step", 5}, {"kind", "reset-password"}, {"target", a.account}};
+      if (!a.employee.empty()) action["employee"] = a.employee;
+      entry["actions"] = json::array({action});
+    }
+    accounts.push_back(std::move(entry));
+  }
+  json files = json::array();
+  for (const auto& f : report.files) {
+    json entry = {{"path", f.path},         {"format", f.format},
+                  {"lines", f.lines},       {"used", f.used},
+                  {"ignored", f.ignored},   {"unknown", f.unknown},
+                  {"overlong", f.overlong}, {"unknown_samples", f.unknown_samples}};
+    if (!f.error.empty()) entry["error"] = f.error;
+    files.push_back(std::move(entry));
+  }
+  const Thresholds& t = report.thresholds;
+  return json{{"accounts", std::move(accounts)},
+              {"summary",
+               {{"lines", report.lines},
+                {"messages", report.messages},
+                {"accounts", report.accounts.size()},
+                {"flagged", report.flagged_count()},
+                {"evicted_queue_ids", report.evicted_queue_ids},
+                {"unattributed_deliveries", report.unattributed_deliveries},
+                {"accounts_dropped", report.accounts_dropped}}},
+              {"files", std::move(files)},
+              {"thresholds",
+               {{"burst_messages_per_10min", t.burst_messages_per_10min},
+                {"burst_recipients_per_10min", t.burst_recipients_per_10min},
+                {"burst_factor", t.burst_factor},
+                {"daily_messages", t.daily_messages},
+                {"daily_recipients", t.daily_recipients},
+                {"client_ips_per_hour", t.client_ips_per_hour},
+                {"new_client_ips", t.new_client_ips},
+                {"baseline_hours", t.baseline_hours},
+                {"night_start_hour", t.night_start_hour},
+                {"night_end_hour", t.night_end_hour},
+                {"night_messages", t.night_messages},
+                {"forged_same_domain_senders", t.forged_same_domain_senders},
+                {"dnsbl_rejections", t.dnsbl_rejections},
+                {"suspicious_message_ids", t.suspicious_message_ids},
+                {"failed_logins", t.failed_logins}}}};
+}
+
+std::string report_to_text(const LogReport& report, bool ja) {
+  std::string out;
+  std::uint64_t unknown = 0;
+  for (const auto& f : report.files) unknown += f.unknown;
+  const std::size_t flagged = report.flagged_count();
+  out += ja ? "メールサーバーのログ: " + grouped(report.files.size()) + " ファイル、" +
+                  grouped(report.lines) + " 行 (読めなかった行 " + grouped(unknown) + ")、メール " +
+                  grouped(report.messages) + " 通、アカウント " + grouped(report.accounts.size()) +
+                  "\n"
+            : "Mail-server logs: " + grouped(report.files.size()) + " files, " +
+                  grouped(report.lines) + " lines (" + grouped(unknown) + " not recognised), " +
+                  grouped(report.messages) + " messages, " + grouped(report.accounts.size()) +
+                  " accounts\n";
+  for (const auto& f : report.files) {
+    if (!f.error.empty()) {
+      out += (ja ? "  注意: " : "  warning: ") + f.path +
+             (ja ? " は途中までしか読めませんでした: " : " was read only in part: ") + f.error +
+             "\n";
+    }
+  }
+  out += flagged == 0 ? (ja ? "大量送信の兆候があるアカウントはありません。\n"
+                            : "No account shows signs of mass sending.\n")
+                      : (ja ? "要対応のアカウント: " + grouped(flagged) + "\n"
+                            : "Accounts that need action: " + grouped(flagged) + "\n");
+  std::size_t others = 0;
+  for (const auto& a : report.accounts) {
+    const std::string who = a.employee.empty() ? a.account : a.account + " (" + a.employee + ")";
+    if (!a.flagged) {
+      if (others == 0) out += ja ? "\nその他の送信の多いアカウント:\n" : "\nOther busy accounts:\n";
+      if (++others > kTextOthers) break;
+      out += "  " + who + ": " + grouped(a.messages) + (ja ? " 通、宛先 " : " messages, ") +
+             grouped(a.recipients) + (ja ? " 件、接続元 " : " recipients, ") +
+             grouped(a.client_ips) + (ja ? " 個" : " client IPs") + "\n";
+      continue;
+    }
+    out += "\n■ " + who + (ja ? "  要対応\n" : "  NEEDS ACTION\n");
+    out += ja ? "  送信 " + grouped(a.messages) + " 通、宛先 " + grouped(a.recipients) +
+                    " 件 (異なる宛先 " + grouped(a.distinct_recipients) + "、ドメイン " +
+                    grouped(a.recipient_domains) + ")、接続元 IP " + grouped(a.client_ips) +
+                    " 個、期間 " + a.first + " 〜 " + a.last + "\n"
+              : "  " + grouped(a.messages) + " messages, " + grouped(a.recipients) +
+                    " recipients (" + grouped(a.distinct_recipients) + " distinct, " +
+                    grouped(a.recipient_domains) + " domains), " + grouped(a.client_ips) +
+                    " client IPs, " + a.first + " to " + a.last + "\n";
+    out += ja ? "  理由:\n" : "  Why:\n";
+    for (Reason reason : a.reasons) out += "   - " + explain(reason, a, ja) + "\n";
+    for (const auto& sample : a.rejection_samples) {
+      out += (ja ? "     受信側の応答: " : "     receiver said: ") + sample + "\n";
+    }
+    out += ja ? "  対応 (手順⑤): アカウント " + who +
+                    " のパスワードを直ちに変更してください (メールボックスとメールサーバーの両方)。"
+                    "そのパスワードを使っていた PC "
+                    "がマルウェアに感染していないかも確認してください。\n"
+              : "  Action (step 5): change the password of " + who +
+                    " now (mailbox and mail server). Check the PCs that used this password for "
+                    "malware.\n";
+  }
+  return out;
+}
+
+}  // namespace emotriage::logs

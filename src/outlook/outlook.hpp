@@ -1,0 +1,43 @@
+// Outlook formats as input: an Outlook .msg file (MS-OXMSG, a CFB compound file) is rebuilt as an
+// RFC 822/MIME message so that mime::parse_message and everything after it read it unchanged, and
+// a TNEF stream (winmail.dat, application/ms-tnef, MS-OXTNEF) yields the files it carries.
+// Hostile input: every size, count and nesting is bounded; nothing is executed or written out.
+#pragma once
+#include <expected>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "core/limits.hpp"
+
+namespace emotriage::outlook {
+
+// Rebuilds the message as UTF-8 MIME: the transport headers (PR_TRANSPORT_MESSAGE_HEADERS) when
+// present, without their Content-* lines, else headers from the properties (From, To, Cc, Subject,
+// Date, Message-ID, In-Reply-To, References; RFC 2047 encoded); plain, HTML or RTF-derived bodies;
+// attachments by value (base64) and embedded messages (message/rfc822, recursively).
+// Fails (short English reason) only when the bytes are not a usable .msg compound file.
+// `findings`, when given, receives parse.limit-exceeded (an attachment, the recipient list or the
+// nesting was cut) and parse.malformed (damaged compound file) findings for the message.
+std::expected<std::string, std::string> msg_to_mime(std::string_view msg_bytes,
+                                                    const core::Limits& limits,
+                                                    std::vector<core::Finding>* findings = nullptr);
+
+// True when `bytes` starts with the TNEF signature 0x223E9F78.
+bool is_tnef(std::string_view bytes);
+
+// A file carried in a TNEF stream, for the caller to inspect. The message body comes last, named
+// body.txt, body.html or body.rtf (decompressed), as the `tnef` tool names it.
+struct Embedded {
+  std::string name;
+  std::string bytes;
+};
+
+// Reads a TNEF stream with the project's own bounded reader (see docs/outlook.md for why not
+// libytnef). Fails only when the signature is missing; a damaged stream yields what came before
+// the damage.
+std::expected<std::vector<Embedded>, std::string> tnef_extract(std::string_view tnef,
+                                                               const core::Limits& limits);
+
+}  // namespace emotriage::outlook
