@@ -532,7 +532,8 @@ void walk_directory(const fs::path& root, const Options& options, const Visitor&
 
 std::string_view to_string(SkipReason reason) {
   switch (reason) {
-    case SkipReason::not_mail: return "not-mail";
+    case SkipReason::not_mail:
+      return "not-mail";
   }
   return "not-mail";
 }
