@@ -1,5 +1,7 @@
 #include "inspect/archive_reader.hpp"
 
+#include <locale.h>
+
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -46,14 +48,49 @@ ArchiveReader::ArchiveReader(std::string_view bytes, std::string_view type,
 
 ArchiveReader::~ArchiveReader() = default;
 
+namespace {
+
+// libarchive converts entry names to the calling thread's locale and drops a UTF-8 name it cannot
+// convert, which in the C locale is every non-ASCII one (a Japanese name in a zip with the UTF-8
+// flag). Reading headers under a UTF-8 locale, set for this thread only, keeps them; raw CP932
+// names still pass through unchanged for the caller to decode.
+class Utf8LocaleScope {
+ public:
+  Utf8LocaleScope() {
+    static const locale_t utf8 = [] {
+      locale_t made = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+      if (made == static_cast<locale_t>(0)) {
+        made = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", static_cast<locale_t>(0));
+      }
+      return made;
+    }();
+    if (utf8 != static_cast<locale_t>(0)) previous_ = uselocale(utf8);
+  }
+  ~Utf8LocaleScope() {
+    if (previous_ != static_cast<locale_t>(0)) uselocale(previous_);
+  }
+  Utf8LocaleScope(const Utf8LocaleScope&) = delete;
+  Utf8LocaleScope& operator=(const Utf8LocaleScope&) = delete;
+
+ private:
+  locale_t previous_ = static_cast<locale_t>(0);
+};
+
+}  // namespace
+
 NextStatus ArchiveReader::next(ArchiveEntry& entry) {
   if (!opened_) return NextStatus::failed;
   ::archive_entry* header = nullptr;
+  Utf8LocaleScope utf8_names;
   int status = archive_read_next_header(archive_.get(), &header);
   if (status == ARCHIVE_EOF) return NextStatus::end;
   // ARCHIVE_WARN: a name that could not be converted to the locale; the raw name is still there.
   if (status != ARCHIVE_OK && status != ARCHIVE_WARN) return NextStatus::failed;
-  const char* name = archive_entry_pathname(header);
+  // The UTF-8 name first (zip's UTF-8 flag, 7z, Joliet): the plain pathname is converted to the
+  // process locale and comes back NULL for non-ASCII names in the C locale. Without it, the raw
+  // bytes (CP932 in Japanese zips) are decoded by the caller.
+  const char* name = archive_entry_pathname_utf8(header);
+  if (name == nullptr) name = archive_entry_pathname(header);
   entry.raw_name = name == nullptr ? "" : name;
   entry.regular_file = archive_entry_filetype(header) == AE_IFREG;
   entry.size_known = archive_entry_size_is_set(header) != 0;

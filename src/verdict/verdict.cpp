@@ -399,10 +399,10 @@ class Planner {
 
   void notice() {
     add(7, "publish-notice", in_.profile.company.website,
-        "当社を装ったメールについて、ウェブサイトにお知らせ (お詫びと注意喚起) を掲載してください "
-        "(emotriage notice で文案を作れます)。",
+        "当社を装ったメールについて、ウェブサイトにお知らせ (お詫びと注意喚起) "
+        "を掲載してください。",
         "Publish a notice on our website about mail that pretends to come from us (an apology "
-        "and a warning); emotriage notice drafts it.");
+        "and a warning).");
   }
 
   const Inputs& in_;
@@ -464,13 +464,16 @@ void summarise(const Inputs& inputs, Verdict& v) {
       v.summary_ja = sentence(
           "社外のアドレス {} から、当社の社員または会社の情報を悪用して送られた Emotet "
           "型のメールです。"
-          "送信元の持ち主に連絡し、引用されたやり取りの当事者の PC を確認してください。",
+          "送信元の持ち主 (または事業者) に連絡してください。",
           from);
       v.summary_en = sentence(
           "Emotet-style mail from the outside address {} that misuses our employees' or company's "
-          "information. Contact the sender's owner and check the PCs of the people in the quoted "
-          "thread.",
+          "information. Contact the sender's owner (or provider).",
           from);
+      if (!v.check_pcs_first.empty()) {
+        v.summary_ja += "引用されたやり取りの当事者の PC を確認してください。";
+        v.summary_en += " Check the PCs of the people in the quoted thread.";
+      }
       break;
     case Scenario::external_malspam:
       v.summary_ja = sentence(
