@@ -193,19 +193,11 @@ void add_analyze_command(CLI::App& app, int& exit_code) {
   auto* command = app.add_subcommand(
       "analyze",
       "Verdict, evidence and next steps for every mail / メールごとの判定・根拠・対応手順");
-  command
-      ->add_option("inputs", options->inputs,
-                   ".eml, mbox, Maildir, folder, or - for stdin / "
-                   ".eml・mbox・Maildir・フォルダー、- は標準入力")
-      ->required();
+  add_mail_inputs(command, options->inputs);
   command->add_option("--profile", options->profile, "company profile (TOML) / 会社プロファイル")
       ->check(CLI::ExistingFile);
-  command->add_option("--format", options->format, "text or json / 出力形式")
-      ->check(CLI::IsMember({"text", "json"}));
-  command
-      ->add_option("--lang", options->lang,
-                   "ja or en (default: from the locale) / 表示言語 (既定はロケール)")
-      ->check(CLI::IsMember({"ja", "en"}));
+  add_format_option(command, options->format);
+  add_lang_option(command, options->lang);
   command
       ->add_option("--yara", options->yara_dirs,
                    "folder of your own YARA rules / 独自の YARA ルールのフォルダー")
@@ -222,16 +214,11 @@ void add_analyze_command(CLI::App& app, int& exit_code) {
           "--logs", options->log_files,
           "mail-server logs: their mass-sending accounts join the summary / メールサーバーのログ")
       ->check(CLI::ExistingFile);
-  command->add_option("--extract", options->extract_dir,
-                      "write attachments to DIR as <sha256>.quarantine with a manifest (only on "
-                      "request) / 添付ファイルを DIR に隔離保存 (指定時のみ)");
+  add_extract_option(command, options->extract_dir);
   command->add_flag(
       "--all", options->all,
       "text: show every mail in full, not only suspicious ones / 不審でないメールも詳しく表示");
-  command->add_option("--limit", options->limits,
-                      "override a limit, NAME=VALUE (see docs/limits.md) / 上限の変更");
-  command->add_option("-j,--jobs", options->jobs,
-                      "worker threads (default: all cores) / 並列数 (既定は全コア)");
+  add_batch_options(command, options->limits, options->jobs);
   command->callback([options, &exit_code] { exit_code = run_analyze(*options); });
 }
 

@@ -160,12 +160,8 @@ void add_logs_command(CLI::App& app, int& exit_code) {
       ->add_option("--profile", options->profile,
                    "company profile (TOML): names the employee of each account / 会社プロファイル")
       ->check(CLI::ExistingFile);
-  command->add_option("--format", options->format, "text or json / 出力形式")
-      ->check(CLI::IsMember({"text", "json"}));
-  command
-      ->add_option("--lang", options->lang,
-                   "ja or en (default: from the locale) / 表示言語 (既定はロケール)")
-      ->check(CLI::IsMember({"ja", "en"}));
+  add_format_option(command, options->format);
+  add_lang_option(command, options->lang);
   command->add_option("--utc-offset", options->utc_offset,
                       "show zoned times at this offset, e.g. +09:00 (night-time is judged on it) / "
                       "時刻をこの時差で表示 (夜間の判定にも使用)");

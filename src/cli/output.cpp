@@ -30,6 +30,39 @@ bool report_extract_errors(const inspect::Extractor& extractor, report::Lang lan
   return errors.empty();
 }
 
+void add_mail_inputs(CLI::App* command, std::vector<std::string>& inputs) {
+  command
+      ->add_option("inputs", inputs,
+                   ".eml, .msg, mbox, Maildir, folder, or - for stdin / "
+                   ".eml・.msg・mbox・Maildir・フォルダー、- は標準入力")
+      ->required();
+}
+
+void add_format_option(CLI::App* command, std::string& format) {
+  command->add_option("--format", format, "text or json / 出力形式")
+      ->check(CLI::IsMember({"text", "json"}));
+}
+
+void add_lang_option(CLI::App* command, std::string& lang) {
+  command
+      ->add_option("--lang", lang,
+                   "ja or en (default: from the locale) / 表示言語 (既定はロケール)")
+      ->check(CLI::IsMember({"ja", "en"}));
+}
+
+void add_extract_option(CLI::App* command, std::string& directory) {
+  command->add_option("--extract", directory,
+                      "write attachments to DIR as <sha256>.quarantine with a manifest (only on "
+                      "request) / 添付ファイルを DIR に隔離保存 (指定時のみ)");
+}
+
+void add_batch_options(CLI::App* command, std::vector<std::string>& limits, unsigned& jobs) {
+  command->add_option("--limit", limits,
+                      "override a limit, NAME=VALUE (see docs/limits.md) / 上限の変更");
+  command->add_option("-j,--jobs", jobs,
+                      "worker threads (default: all cores) / 並列数 (既定は全コア)");
+}
+
 bool apply_limits(const std::vector<std::string>& assignments, core::Limits& limits) {
   for (const auto& assignment : assignments) {
     if (auto problem = limits.set(assignment)) {

@@ -1,5 +1,6 @@
 // Terminal and file output shared by the subcommands.
 #pragma once
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +21,13 @@ using report::neutralize_controls;
 std::optional<inspect::Extractor> open_extractor(const std::string& directory, report::Lang lang);
 // Reports write failures of the extraction at the end of a run; true when there were none.
 bool report_extract_errors(const inspect::Extractor& extractor, report::Lang lang);
+
+// Options several subcommands share, with the same ja/en help everywhere.
+void add_mail_inputs(CLI::App* command, std::vector<std::string>& inputs);
+void add_format_option(CLI::App* command, std::string& format);
+void add_lang_option(CLI::App* command, std::string& lang);
+void add_extract_option(CLI::App* command, std::string& directory);
+void add_batch_options(CLI::App* command, std::vector<std::string>& limits, unsigned& jobs);
 
 // Applies --limit NAME=VALUE options; prints the first bad one and returns false.
 bool apply_limits(const std::vector<std::string>& assignments, core::Limits& limits);

@@ -118,27 +118,14 @@ void add_parse_command(CLI::App& app, int& exit_code) {
   auto* command = app.add_subcommand(
       "parse",
       "Forensic dump of mails: headers, route, authentication, parts, hashes / メールの解析ダンプ");
-  command
-      ->add_option("inputs", options->inputs,
-                   ".eml, mbox, Maildir, folder, or - for stdin / "
-                   ".eml・mbox・Maildir・フォルダー、- は標準入力")
-      ->required();
-  command->add_option("--format", options->format, "text or json / 出力形式")
-      ->check(CLI::IsMember({"text", "json"}));
-  command
-      ->add_option("--lang", options->lang,
-                   "ja or en (default: from the locale) / 表示言語 (既定はロケール)")
-      ->check(CLI::IsMember({"ja", "en"}));
+  add_mail_inputs(command, options->inputs);
+  add_format_option(command, options->format);
+  add_lang_option(command, options->lang);
   command->add_flag(
       "--no-inspect", options->no_inspect,
       "skip attachment inspection (a faster header/structure dump) / 添付ファイルの検査を省略");
-  command->add_option("--extract", options->extract_dir,
-                      "write attachments to DIR as <sha256>.quarantine with a manifest / "
-                      "添付ファイルを DIR に隔離保存");
-  command->add_option("--limit", options->limits,
-                      "override a limit, NAME=VALUE (see docs/limits.md) / 上限の変更");
-  command->add_option("-j,--jobs", options->jobs,
-                      "worker threads (default: all cores) / 並列数 (既定は全コア)");
+  add_extract_option(command, options->extract_dir);
+  add_batch_options(command, options->limits, options->jobs);
   command->callback([options, &exit_code] { exit_code = run_parse(*options); });
 }
 

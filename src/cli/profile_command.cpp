@@ -148,11 +148,7 @@ void add_profile_command(CLI::App& app, int& exit_code) {
                                      "Company profile: write an example, check, import users / "
                                      "会社プロファイルの作成・確認・社員の取り込み");
   command->require_subcommand(1);
-  auto add_lang = [&](CLI::App* sub) {
-    sub->add_option("--lang", options->lang,
-                    "ja or en (default: from the locale) / 表示言語 (既定はロケール)")
-        ->check(CLI::IsMember({"ja", "en"}));
-  };
+  auto add_lang = [&](CLI::App* sub) { add_lang_option(sub, options->lang); };
 
   auto* init = command->add_subcommand("init",
                                        "Write a commented example profile (never overwrites) / "

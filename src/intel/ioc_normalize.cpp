@@ -1,21 +1,16 @@
 #include "intel/ioc_normalize.hpp"
 
 #include <arpa/inet.h>
-#include <idn2.h>
 
 #include <algorithm>
 #include <array>
-#include <memory>
 
 #include "core/text.hpp"
+#include "profile/net.hpp"
 
 namespace emotriage::intel {
 
 namespace {
-
-// DNS limits (RFC 1035): a name is at most 253 characters, a label 63.
-constexpr std::size_t kMaxDomainBytes = 253;
-constexpr std::size_t kMaxLabelBytes = 63;
 
 void replace_all_ci(std::string& text, std::string_view from, std::string_view to) {
   std::string lowered = core::ascii_lower(text);
@@ -38,29 +33,13 @@ bool is_hex(std::string_view text) {
   });
 }
 
-bool valid_ascii_domain(std::string_view name) {
-  if (name.empty() || name.size() > kMaxDomainBytes) return false;
-  std::size_t labels = 0;
-  std::string_view last;
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    std::size_t end = name.find('.', start);
-    if (end == std::string_view::npos) end = name.size();
-    std::string_view label = name.substr(start, end - start);
-    if (label.empty() || label.size() > kMaxLabelBytes || label.front() == '-' ||
-        label.back() == '-')
-      return false;
-    bool ok = std::ranges::all_of(label, [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    });
-    if (!ok) return false;
-    ++labels;
-    last = label;
-    start = end + 1;
-  }
-  // An all-digit last label is an IPv4 address or garbage, not a name.
-  bool numeric_tld = std::ranges::all_of(last, [](char c) { return c >= '0' && c <= '9'; });
-  return labels >= 2 && !numeric_tld;
+// An indicator domain has at least two labels and a name, not a number, as its last label (an
+// all-digit one is an IPv4 address or garbage).
+bool is_indicator_domain(std::string_view name) {
+  std::size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  std::string_view last = name.substr(dot + 1);
+  return !std::ranges::all_of(last, [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -126,21 +105,12 @@ std::optional<std::string> normalize_ip(std::string_view text) {
 }
 
 std::optional<std::string> normalize_domain(std::string_view text) {
-  std::string name = core::ascii_lower(core::trim(text));
-  if (name.starts_with("*.")) name.erase(0, 2);  // wildcard entries mean the domain and below
-  if (name.ends_with('.')) name.pop_back();
-  if (name.empty() || name.size() > 4 * kMaxDomainBytes) return std::nullopt;
-  if (!core::is_ascii(name)) {
-    if (!core::is_valid_utf8(name)) return std::nullopt;
-    char* ascii = nullptr;
-    if (idn2_to_ascii_8z(name.c_str(), &ascii, IDN2_NONTRANSITIONAL) != IDN2_OK) {
-      return std::nullopt;
-    }
-    std::unique_ptr<char, void (*)(void*)> owned(ascii, idn2_free);
-    name = core::ascii_lower(ascii);
-  }
-  if (!valid_ascii_domain(name)) return std::nullopt;
-  return name;
+  std::string_view name = core::trim(text);
+  if (name.starts_with("*.")) name.remove_prefix(2);  // wildcard entries mean the domain and below
+  // The same IDNA and syntax rules as the profile's domains, so both sides of a match agree.
+  auto ascii = profile::domain_to_ascii(name);
+  if (!ascii || !is_indicator_domain(*ascii)) return std::nullopt;
+  return ascii;
 }
 
 std::optional<std::string> normalize_url(std::string_view text, std::string* host_out) {
