@@ -8,7 +8,7 @@ runtime_build=(
   build-essential cmake ninja-build pkg-config git python3
   libgmime-3.0-dev libglib2.0-dev libicu-dev libuchardet-dev libgumbo-dev libssl-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libpsl-dev libidn2-dev libarchive-dev
-  libmagic-dev libfuzzy-dev libgsf-1-dev libyara-dev
+  libmagic-dev libfuzzy-dev libyara-dev zlib1g-dev
 )
 tests=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-16 libclang-rt-16-dev clang-format pflogsumm
