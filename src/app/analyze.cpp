@@ -25,6 +25,30 @@ bool is_inside_attached(const core::Message& message, std::size_t index) {
   return false;
 }
 
+// Who passed the attached mail on: the carrier's sender, date and subject (forward.attached).
+core::Finding forwarded_by(const core::Message& outer, const std::string& part) {
+  const core::Envelope& carrier = outer.envelope;
+  std::string sender = "(unknown)";
+  if (!carrier.from.empty()) {
+    const core::Mailbox& from = carrier.from.front();
+    sender =
+        from.display_name.empty() ? from.address : from.display_name + " <" + from.address + ">";
+  }
+  const std::string date = carrier.date.empty() ? carrier.date_raw : carrier.date;
+  return core::Finding{"forward.attached",
+                       core::Severity::info,
+                       "このメールは、" + sender + " が" +
+                           (date.empty() ? "" : " " + date + " に") +
+                           "添付ファイルとして転送したメール (件名「" + carrier.subject +
+                           "」) に入っていました。"
+                           "判定はこの添付されたメール自身の差出人と経路によります。",
+                       "This mail came attached to a mail that " + sender + " sent" +
+                           (date.empty() ? "" : " on " + date) + " (subject \"" + carrier.subject +
+                           "\"); it is judged by its own sender and route.",
+                       "From: " + sender + " / Subject: " + carrier.subject,
+                       part};
+}
+
 // Moves each top-level attached message (message/rfc822 part) out into a Message of its own, so
 // that a forwarded Emotet mail is judged by its own sender and route, not by the colleague who
 // forwarded it. The outer keeps the attached parts' text (what the forward shows) but no longer
@@ -41,6 +65,7 @@ std::vector<core::Message> split_attached(core::Message& outer) {
     core::Message inner;
     inner.locator = outer.locator + "#part=" + outer.parts[i].path;
     inner.envelope = *outer.parts[i].message;
+    inner.add_finding(forwarded_by(outer, outer.parts[i].path));
     std::vector<int> new_index(outer.parts.size(), -1);
     for (std::size_t j = i + 1; j < outer.parts.size() && is_inside(outer, j, i); ++j) {
       core::Part& source = outer.parts[j];

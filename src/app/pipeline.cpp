@@ -45,7 +45,14 @@ core::Message parse_outlook_msg(const ingest::RawMessage& raw, const core::Limit
 
 core::Message parse_raw(const ingest::RawMessage& raw, const core::Limits& limits) {
   if (raw.format == ingest::Format::outlook_msg) return parse_outlook_msg(raw, limits);
-  core::Message message = mime::parse_message(raw.bytes, raw.locator, limits);
+  core::Message message;
+  if (raw.format == ingest::Format::unreadable) {
+    message.locator = raw.locator;
+  } else {
+    message = mime::parse_message(raw.bytes, raw.locator, limits);
+  }
+  // What the container (a PST/OST mailbox) noted while giving the message out.
+  for (const auto& finding : raw.findings) message.add_finding(finding);
   if (raw.truncated) {
     message.size = raw.original_size;
     message.add_finding(core::limit_finding("message_bytes", limits.message_bytes));
@@ -193,6 +200,7 @@ BatchStats run_batch(const std::vector<std::string>& inputs, const BatchOptions&
 
   ingest::Options ingest_options;
   ingest_options.max_message_bytes = options.limits.message_bytes;
+  ingest_options.limits = options.limits;
   std::thread reader([&] {
     ingest::Visitor visitor{
         .message = [&](ingest::RawMessage&& raw) { batch.submit_raw(std::move(raw)); },

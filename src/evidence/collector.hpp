@@ -23,6 +23,9 @@ class Collector {
   // Subject prefixes, quoted thread, employees and company in the text, lure words,
   // passwords, URLs.
   void content();
+  // An inline forward in one of the top message's bodies (folded text): its sender, date and
+  // subject, the sender matched against the profile; forward.inline. True when one was found.
+  bool inline_forward(std::string_view folded, const std::string& part, bool forward_subject);
 
   void add(std::string_view id, core::Severity severity, std::string ja, std::string en,
            std::string evidence_text, std::string part = {});

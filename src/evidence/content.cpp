@@ -152,7 +152,11 @@ void Collector::content() {
     });
     if (!seen) evidence_.quoted_participants.push_back(std::move(person));
   };
+  bool forward_found = false;
   for (TextBody& body : bodies) {
+    if (!forward_found && !body.forwarded) {
+      forward_found = inline_forward(body.folded, body.part, prefixes.forward_first);
+    }
     QuotedThread thread = parse_quoted_thread(body.folded);
     // A forwarded message is itself the quote.
     body.quote_start = body.forwarded ? 0 : thread.start;

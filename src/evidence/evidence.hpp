@@ -38,6 +38,23 @@ struct QuotedParticipant {
   int employee = -1;  // when it is one of ours
 };
 
+// A mail forwarded inline (a reporter's "FW:" with the suspicious mail pasted into the body):
+// what the forward's header block says about the original. Its own headers (route,
+// authentication) are gone; only the block's text remains.
+struct InlineForward {
+  core::Mailbox sender;  // 差出人 / From of the block
+  std::string date;      // 送信日時 / Sent / Date, as written
+  std::string subject;   // 件名 / Subject
+  std::string marker;    // the line that opened the block
+  std::string part;      // MIME part path of the body
+  // The sender read against the profile like a From address.
+  std::string domain;
+  profile::DomainMatch domain_match;
+  std::optional<int> employee;        // the address is this employee's
+  std::optional<int> named_employee;  // the display name names this employee, the address is
+                                      // not theirs
+};
+
 struct Url {
   std::string url;
   std::string where;           // "text", "html", or the attachment path
@@ -67,6 +84,9 @@ struct Evidence {
   bool has_quoted_thread = false;
   std::vector<QuotedParticipant> quoted_participants;
   std::vector<std::string> quote_markers;  // the lines that marked the quote, for the evidence
+
+  // The top message's body carries an inline forward (forward.inline).
+  std::optional<InlineForward> inline_forward;
 
   std::vector<EmployeeReference> employees_referenced;
   std::string company_reference;  // our company name as found, empty if none

@@ -73,6 +73,7 @@ SubjectPrefixes parse_subject_prefixes(std::string_view subject) {
       }
     }
     if (matched == nullptr) break;
+    if (step == 0) result.forward_first = matched->forward;
     (matched->forward ? result.forwards : result.replies) += 1;
     rest = after;
   }
@@ -177,8 +178,6 @@ std::vector<QuotedParticipant> parse_people(std::string_view value) {
 
 namespace {
 
-enum class HeaderKey { none, from, sent, to, cc, subject };
-
 struct HeaderName {
   std::string_view name;  // lower case, NFKC
   HeaderKey key;
@@ -193,11 +192,22 @@ constexpr std::array kHeaderNames{
     HeaderName{"subject", HeaderKey::subject}, HeaderName{"件名", HeaderKey::subject},
 };
 
-constexpr std::array<std::string_view, 7> kSeparatorTitles{
-    "original message",     "元のメッセージ",           "forwarded message",   "転送メッセージ",
-    "転送されたメッセージ", "original message follows", "オリジナルメッセージ"};
+struct SeparatorTitle {
+  std::string_view title;  // lower case, NFKC
+  SeparatorKind kind;
+};
+constexpr std::array kSeparatorTitles{
+    SeparatorTitle{"original message", SeparatorKind::original},
+    SeparatorTitle{"元のメッセージ", SeparatorKind::original},
+    SeparatorTitle{"original message follows", SeparatorKind::original},
+    SeparatorTitle{"オリジナルメッセージ", SeparatorKind::original},
+    SeparatorTitle{"forwarded message", SeparatorKind::forwarded},
+    SeparatorTitle{"転送メッセージ", SeparatorKind::forwarded},
+    SeparatorTitle{"転送されたメッセージ", SeparatorKind::forwarded},
+};
 
-// A line with its quote depth removed: "> > 差出人: x" -> "差出人: x".
+}  // namespace
+
 std::string_view unquote(std::string_view line, bool* quoted) {
   line = trim_spaces(line);
   *quoted = false;
@@ -208,7 +218,6 @@ std::string_view unquote(std::string_view line, bool* quoted) {
   return line;
 }
 
-// "From: x" / "*差出人:* x" -> (key, value).
 std::pair<HeaderKey, std::string_view> header_line(std::string_view line) {
   while (line.starts_with('*')) line.remove_prefix(1);
   std::size_t colon = line.find(':');
@@ -225,14 +234,19 @@ std::pair<HeaderKey, std::string_view> header_line(std::string_view line) {
   return {HeaderKey::none, {}};
 }
 
-bool is_separator_line(std::string_view line) {
-  if (!line.starts_with("--") && !line.starts_with("__") && !line.starts_with("==")) return false;
+SeparatorKind separator_kind(std::string_view line) {
+  if (!line.starts_with("--") && !line.starts_with("__") && !line.starts_with("==")) {
+    return SeparatorKind::none;
+  }
   std::size_t first = line.find_first_not_of("-_= ");
   std::size_t last = line.find_last_not_of("-_= ");
-  if (first == std::string_view::npos) return false;
+  if (first == std::string_view::npos) return SeparatorKind::none;
   std::string title = core::ascii_lower(line.substr(first, last - first + 1));
-  return std::ranges::find(kSeparatorTitles, title) != kSeparatorTitles.end();
+  const auto found = std::ranges::find(kSeparatorTitles, title, &SeparatorTitle::title);
+  return found == kSeparatorTitles.end() ? SeparatorKind::none : found->kind;
 }
+
+namespace {
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
@@ -330,7 +344,7 @@ QuotedThread parse_quoted_thread(std::string_view folded_text) {
     bool quoted = false;
     std::string_view line = unquote(lines[index], &quoted);
     if (quoted && ++quoted_lines == 1) first_quoted = lines[index];
-    if (is_separator_line(line)) {
+    if (separator_kind(line) != SeparatorKind::none) {
       mark(lines[index]);
       continue;
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/text.hpp"
+#include "outlook/outlook.hpp"
 
 namespace emotriage::ingest {
 
@@ -400,6 +401,30 @@ void split_mbox(std::istream& in, std::string_view already_read, const std::stri
   splitter.finish();
 }
 
+// The PST/OST walk's items as raw messages "name#folder/path/N"; folders of contacts and
+// appointments as skipped.
+outlook::PstSink pst_sink(const std::string& name, const Options& options, const Visitor& visitor) {
+  return [&name, &options, &visitor](outlook::PstItem&& item) {
+    std::string locator = item.location.empty() ? name : name + "#" + item.location;
+    if (item.not_mail) {
+      if (visitor.skipped) visitor.skipped({std::move(locator), SkipReason::not_mail});
+      return;
+    }
+    RawMessage message;
+    message.locator = std::move(locator);
+    message.findings = std::move(item.findings);
+    if (item.mime.empty()) {
+      message.format = Format::unreadable;
+    } else {
+      message.original_size = item.mime.size();
+      message.truncated = item.mime.size() > options.max_message_bytes;
+      if (message.truncated) item.mime.resize(options.max_message_bytes);
+      message.bytes = std::move(item.mime);
+    }
+    deliver(visitor, std::move(message));
+  };
+}
+
 void read_stream(std::istream& in, const std::string& name, std::uint64_t size_hint,
                  const Options& options, const Visitor& visitor) {
   // Sniff without consuming: peek into a buffer, then hand the buffer and the rest on.
@@ -445,6 +470,10 @@ void read_stream(std::istream& in, const std::string& name, std::uint64_t size_h
     message.truncated = true;
   }
   message.original_size = total - bom;
+  if (kind == Kind::pst) {  // only from stdin: files are opened by path (read_file)
+    outlook::read_pst_memory(message.bytes, options.limits, pst_sink(name, options, visitor));
+    return;
+  }
   // Every Outlook message has a property stream; its UTF-16 name sits in the CFB directory.
   static const std::string kPropertyStreamUtf16 = [] {
     std::string utf16;
@@ -466,6 +495,16 @@ void read_file(const fs::path& path, const std::string& locator, const Options& 
     report_error(visitor, io_error("cannot open", locator));
     return;
   }
+  // A PST/OST mailbox may be gigabytes: libpff reads it from disk, never whole into memory.
+  std::string magic(4, '\0');
+  in.read(magic.data(), static_cast<std::streamsize>(magic.size()));
+  if (in.gcount() == 4 && outlook::is_pst(magic)) {
+    in.close();
+    outlook::read_pst_file(path.string(), options.limits, pst_sink(locator, options, visitor));
+    return;
+  }
+  in.clear();
+  in.seekg(0);
   std::error_code ec;
   auto size = fs::file_size(path, ec);
   read_stream(in, locator, ec ? 0 : size, options, visitor);
@@ -540,6 +579,7 @@ std::string_view to_string(SkipReason reason) {
 
 Kind sniff(std::string_view head) {
   if (head.starts_with("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) return Kind::outlook_msg;
+  if (outlook::is_pst(head)) return Kind::pst;
   std::string_view text = head;
   if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
   std::size_t eol = text.find('\n');

@@ -7,25 +7,36 @@
 #include <istream>
 #include <string>
 
+#include <vector>
+
 #include "core/error.hpp"
+#include "core/finding.hpp"
+#include "core/limits.hpp"
 
 namespace emotriage::ingest {
 
 // How the bytes of a raw message are encoded: RFC 822/MIME text, or an Outlook .msg compound
-// file that outlook::msg_to_mime turns into MIME first.
-enum class Format { rfc822, outlook_msg };
+// file that outlook::msg_to_mime turns into MIME first. `unreadable`: a mailbox file (PST/OST)
+// could not give this message; there are no bytes and `findings` say why.
+enum class Format { rfc822, outlook_msg, unreadable };
 
 struct RawMessage {
-  std::string locator;  // "a.eml", "box.mbox#1234" (byte offset of the From_ line), "Md/cur/x"
+  std::string locator;  // "a.eml", "box.mbox#1234" (byte offset of the From_ line), "Md/cur/x",
+                        // "box.pst#Top of Personal Folders/Inbox/3" (folder path, 1-based place)
   std::string bytes;    // at most Options::max_message_bytes
   Format format = Format::rfc822;
   std::uint64_t original_size = 0;
   bool truncated = false;  // bytes were cut at max_message_bytes
+  // Found while taking the message out of its container (a PST message rebuilt as MIME: cuts,
+  // damage); the parsed message carries them.
+  std::vector<core::Finding> findings;
 };
 
 struct Options {
   std::uint64_t max_message_bytes = 160ull << 20;
   std::size_t read_chunk = 4u << 20;
+  // Bounds for the messages a PST/OST mailbox yields, rebuilt as MIME while reading.
+  core::Limits limits;
 };
 
 // What a folder walk passed over and why. A compound file that is not an Outlook message (a .doc,
@@ -47,8 +58,9 @@ struct Visitor {
 };
 
 // Reads one input: "-" is stdin, a folder is walked (Maildir cur/ and new/ or any tree, in
-// sorted order, symlinks not followed), a file is sniffed by content (mbox or one message; a
-// leading UTF-8 BOM is not part of a message).
+// sorted order, symlinks not followed), a file is sniffed by content (mbox, PST/OST mailbox —
+// every folder walked, each message rebuilt as MIME —, or one message; a leading UTF-8 BOM is not
+// part of a message).
 void read_input(const std::string& input, const Options& options, const Visitor& visitor);
 
 // Splits an mbox stream into messages (mboxo / mboxrd: ">From " lines are unescaped). Exposed
@@ -59,7 +71,7 @@ void read_mbox(std::istream& in, const std::string& name, const Options& options
                const Visitor& visitor);
 
 // What the first bytes of a file look like.
-enum class Kind { mbox, message, outlook_msg, unknown };
+enum class Kind { mbox, message, outlook_msg, pst, unknown };
 Kind sniff(std::string_view head);
 
 }  // namespace emotriage::ingest

@@ -4,6 +4,7 @@
 // Hostile input: every size, count and nesting is bounded; nothing is executed or written out.
 #pragma once
 #include <expected>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,5 +40,30 @@ struct Embedded {
 // the damage.
 std::expected<std::vector<Embedded>, std::string> tnef_extract(std::string_view tnef,
                                                                const core::Limits& limits);
+
+// True when `head` starts with the PFF signature "!BDN" (PST, OST).
+bool is_pst(std::string_view head);
+
+// One item of a PST/OST walk.
+struct PstItem {
+  // "Top of Personal Folders/Inbox/3": the folder names from the root ('/', '#', '%' and control
+  // characters percent-encoded, an unnamed folder "_"), then the item's 1-based place in its
+  // folder. Empty for what concerns the whole file.
+  std::string location;
+  std::string mime;                     // the message rebuilt as MIME; empty when not readable
+  std::vector<core::Finding> findings;  // cuts; parse.malformed for what libpff could not read
+  // The folder at `location` held contacts, appointments, tasks or notes: passed over.
+  bool not_mail = false;
+};
+using PstSink = std::function<void(PstItem&&)>;
+
+// Walks every folder of a PST/OST mailbox with libpff, depth first in libpff's order, and hands
+// each mail item over rebuilt as MIME exactly like a .msg (msg_to_mime). A file libpff cannot
+// open, a folder or message it cannot read, a damaged file, and the folder and message count
+// caps each arrive as an item with a finding; nothing throws for bad input. Not thread-safe per
+// file; the callers read one file on one thread.
+void read_pst_file(const std::string& path, const core::Limits& limits, const PstSink& sink);
+// The same from memory (stdin, fuzzing); `bytes` must outlive the call.
+void read_pst_memory(std::string_view bytes, const core::Limits& limits, const PstSink& sink);
 
 }  // namespace emotriage::outlook

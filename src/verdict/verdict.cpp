@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "core/text.hpp"
 
@@ -410,6 +411,72 @@ class Planner {
   Verdict& v_;
 };
 
+// One of ours forwarded the suspicious mail inline (forward.inline): the mail to judge is the
+// forwarded one, so its sender takes the sender's place and the reporter is not blamed.
+bool reported_inline(const evidence::Evidence& ev) {
+  return ev.inline_forward &&
+         (ev.from_domain_match.kind == profile::DomainKind::own || ev.from_employee.has_value());
+}
+
+void add_reference(evidence::Evidence& view, const profile::Profile& profile, int employee,
+                   std::string_view where) {
+  if (employee < 0 || static_cast<std::size_t>(employee) >= profile.employees.size()) return;
+  const profile::Employee& person = profile.employees[static_cast<std::size_t>(employee)];
+  evidence::EmployeeReference reference;
+  reference.employee = employee;
+  if (!person.names.empty()) reference.name = person.names.front();
+  if (!person.emails.empty()) reference.email = person.emails.front();
+  reference.where.emplace_back(where);
+  view.employees_referenced.push_back(std::move(reference));
+}
+
+// The evidence as if the forwarded mail had arrived itself: its sender from the forward's block,
+// route and authentication unknown (the original's headers are gone), and the reporter's own
+// address, signature and company name no longer count as our identity being used.
+evidence::Evidence as_forwarded_sender(const evidence::Evidence& ev,
+                                       const profile::Profile& profile) {
+  const evidence::InlineForward& forward = *ev.inline_forward;
+  evidence::Evidence view = ev;
+  view.from = forward.sender;
+  view.from_domain = forward.domain;
+  view.from_domain_match = forward.domain_match;
+  view.from_employee = forward.employee;
+  view.origin = evidence::Origin::unknown;
+  view.origin_evidence.clear();
+  view.authenticated_account.clear();
+  view.spf_fail = view.dkim_fail = view.dmarc_fail = false;
+  view.company_reference.clear();
+  if (ev.from_employee) {
+    std::erase_if(view.employees_referenced,
+                  [&](const auto& reference) { return reference.employee == *ev.from_employee; });
+  }
+  if (forward.employee) add_reference(view, profile, *forward.employee, "from-address");
+  if (forward.named_employee) add_reference(view, profile, *forward.named_employee, "display-name");
+  return view;
+}
+
+// Small context points for what the forwarded sender's address says: the block is text anyone
+// can write, so it counts far less than the same fact in a real From header.
+void add_forwarded_sender_points(const evidence::InlineForward& forward, Scored& scored) {
+  int points = 0;
+  switch (forward.domain_match.kind) {
+    case profile::DomainKind::lookalike_own:
+    case profile::DomainKind::lookalike_partner:
+      points = 10;
+      break;
+    case profile::DomainKind::freemail:
+      points = 3;
+      break;
+    default:
+      break;
+  }
+  if (forward.named_employee) points = std::max(points, 8);
+  const int counted = std::min(points, kContextCap - scored.context);
+  if (counted <= 0) return;
+  scored.context += counted;
+  scored.contributions.push_back({"forward.inline", counted});
+}
+
 Scenario choose_scenario(const evidence::Evidence& ev) {
   if (ev.from_domain_match.kind == profile::DomainKind::own) {
     switch (ev.origin) {
@@ -513,13 +580,20 @@ std::vector<const core::Finding*> all_findings(const core::Message& message,
 Verdict decide(const Inputs& inputs) {
   Verdict v;
   Scored scored = score_findings(all_findings(inputs.message, inputs.evidence, inputs.inspection));
+  std::optional<evidence::Evidence> forwarded;
+  if (reported_inline(inputs.evidence)) {
+    forwarded = as_forwarded_sender(inputs.evidence, inputs.profile);
+    add_forwarded_sender_points(*inputs.evidence.inline_forward, scored);
+  }
+  const Inputs judged{inputs.message, forwarded ? *forwarded : inputs.evidence, inputs.inspection,
+                      inputs.profile};
   v.contributions = std::move(scored.contributions);
   v.score = std::min(100, scored.payload + scored.context);
   v.suspicious = v.score >= kSuspiciousScore;
   v.emotet_like = v.score >= kEmotetLikeScore && scored.payload > 0;
-  v.scenario = v.suspicious ? choose_scenario(inputs.evidence) : Scenario::not_suspicious;
-  Planner(inputs, v).plan();
-  summarise(inputs, v);
+  v.scenario = v.suspicious ? choose_scenario(judged.evidence) : Scenario::not_suspicious;
+  Planner(judged, v).plan();
+  summarise(judged, v);
   return v;
 }
 

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "app/pipeline.hpp"
+
 namespace emotriage::ingest {
 namespace {
 
@@ -878,8 +880,37 @@ namespace {
 // A folder walk must not skip what the parser can read (blank lines first, long header names).
 TEST(Sniff, BlankLinesBeforeHeadersAndLongHeaderNames) {
   EXPECT_EQ(sniff("\n \nFrom: a@example.jp\nSubject: x\n\nbody\n"), Kind::message);
-  EXPECT_EQ(sniff("X-" + std::string(200, 'A') + ": v\nFrom: a@example.jp\n\nbody\n"), Kind::message);
+  EXPECT_EQ(sniff("X-" + std::string(200, 'A') + ": v\nFrom: a@example.jp\n\nbody\n"),
+            Kind::message);
   EXPECT_EQ(sniff("\n\n\x00\x01 binary"), Kind::unknown);
+}
+
+// A PST/OST mailbox is recognised by its "!BDN" signature, whatever its name; one libpff cannot
+// open (no real PST can be made on Debian: see docs/outlook.md) is one unreadable message whose
+// finding says why, and the pipeline turns it into a message with that finding.
+TEST_F(IngestFiles, DamagedPstIsAnUnreadableMessageWithAFinding) {
+  std::string header(512, '\0');
+  header.replace(0, 4, "!BDN");
+  header.replace(8, 2, "SM");
+  header[10] = 23;
+  fs::path path = write("mail/exported.bak", header + std::string(4096, '\x5A'));
+  Collected c = read(root_ / "mail");
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_TRUE(c.errors.empty());
+  const RawMessage& raw = c.messages[0];
+  EXPECT_EQ(raw.locator, path.string());
+  EXPECT_EQ(raw.format, Format::unreadable);
+  ASSERT_EQ(raw.findings.size(), 1u);
+  EXPECT_EQ(raw.findings[0].id, core::kParseMalformed);
+
+  const core::Message message = app::parse_raw(raw, core::Limits{});
+  EXPECT_EQ(message.locator, path.string());
+  ASSERT_EQ(message.findings.size(), 1u);
+  EXPECT_EQ(message.findings[0].id, core::kParseMalformed);
+}
+
+TEST(Sniff, PstByContent) {
+  EXPECT_EQ(sniff(std::string("!BDN\x00\x00\x00\x00SM", 10)), Kind::pst);
 }
 
 }  // namespace

@@ -1,0 +1,88 @@
+// Debian clamav-testfiles' clam.tnef (installed by scripts/install-deps.sh --tests): a TNEF
+// winmail.dat carrying ClamAV's harmless test executable. Attached to a mail, the executable is
+// recovered from the TNEF stream and inspected like any attachment.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "app/pipeline.hpp"
+#include "mime/parser.hpp"
+#include "outlook/detail.hpp"
+#include "outlook/outlook.hpp"
+#include "profile/profile.hpp"
+
+namespace emotriage::outlook {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kClamTnef = "/usr/share/clamav-testfiles/clam.tnef";
+
+std::string clam_tnef() {
+  std::ifstream in(kClamTnef, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+const core::Attachment* find(const std::vector<core::Attachment>& nodes, std::string_view name) {
+  for (const auto& node : nodes) {
+    if (node.filename == name) return &node;
+    if (const auto* found = find(node.children, name)) return found;
+  }
+  return nullptr;
+}
+
+class ClamTnef : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(kClamTnef)) {
+      GTEST_SKIP() << kClamTnef << " is missing: install Debian's clamav-testfiles "
+                   << "(scripts/install-deps.sh --tests)";
+    }
+  }
+};
+
+TEST_F(ClamTnef, ReaderRecoversTheExecutable) {
+  auto files = tnef_extract(clam_tnef(), core::Limits{});
+  ASSERT_TRUE(files.has_value());
+  bool exe = false;
+  for (const auto& file : *files) {
+    if (file.name == "clam.exe") exe = file.bytes.starts_with("MZ");
+  }
+  EXPECT_TRUE(exe);
+}
+
+TEST_F(ClamTnef, WinmailDatInAMailIsInspected) {
+  const std::string mail =
+      "From: partner <a@partner.example>\r\nTo: t.yamada@sample-shoji.example\r\n"
+      "Subject: TNEF\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+      "--b\r\nContent-Type: application/ms-tnef; name=winmail.dat\r\n"
+      "Content-Disposition: attachment; filename=winmail.dat\r\n"
+      "Content-Transfer-Encoding: base64\r\n\r\n" +
+      detail::base64_lines(clam_tnef()) + "--b--\r\n";
+  auto profile =
+      profile::load_profile(std::string(EMOTRIAGE_SOURCE_DIR) + "/examples/profile.toml");
+  ASSERT_TRUE(profile.has_value());
+  const profile::Matcher matcher(std::move(*profile));
+  mime::initialize();
+  ingest::RawMessage raw;
+  raw.locator = "clam.eml";
+  raw.bytes = mail;
+  const verdict::Analysis analysis = app::analyze_message(app::parse_raw(raw, core::Limits{}),
+                                                          {.matcher = &matcher}, core::Limits{});
+  const auto* winmail = find(analysis.inspection.attachments, "winmail.dat");
+  ASSERT_NE(winmail, nullptr);
+  EXPECT_EQ(winmail->detected_type, "tnef");
+  const auto* exe = find(winmail->children, "clam.exe");
+  ASSERT_NE(exe, nullptr);
+  EXPECT_EQ(exe->detected_type, "pe");
+  EXPECT_TRUE(std::ranges::any_of(analysis.inspection.findings, [](const core::Finding& f) {
+    return f.id == "attachment.executable";
+  }));
+}
+
+}  // namespace
+}  // namespace emotriage::outlook
