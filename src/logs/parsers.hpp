@@ -40,7 +40,6 @@ class SyslogSplitter {
   bool cache_valid_ = false;
 };
 
-
 // What a Postfix line says, read without any state (so reader threads can do it).
 struct PostfixLine {
   enum class Kind : std::uint8_t {
