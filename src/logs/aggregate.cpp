@@ -28,6 +28,10 @@ std::int64_t floor_div(std::int64_t value, std::int64_t divisor) {
   return value / divisor - (value % divisor < 0 ? 1 : 0);
 }
 
+std::int64_t floor_mod(std::int64_t value, std::int64_t divisor) {
+  return value - floor_div(value, divisor) * divisor;
+}
+
 void lower_into(std::string_view text, std::string& out) {
   text = text.substr(0, kMaxKeyBytes);
   out.assign(text);
@@ -122,13 +126,25 @@ std::size_t LogReport::flagged_count() const {
       std::ranges::count_if(accounts, [](const AccountSummary& a) { return a.flagged; }));
 }
 
-void Aggregator::Bucket::add(std::int64_t at, std::uint64_t amount) {
-  if (at != index) {
-    index = at;
-    count = 0;
+template <std::size_t Minutes>
+void Aggregator::SlidingPeak<Minutes>::add(std::int64_t wall_seconds, std::uint64_t amount) {
+  constexpr auto kSpan = static_cast<std::int64_t>(Minutes);
+  const std::int64_t minute = floor_div(wall_seconds, 60);
+  if (newest == INT64_MIN || minute - newest >= kSpan) {
+    std::ranges::fill(slots, 0);
+    sum = 0;
+    newest = minute;
   }
-  count += amount;
-  peak = std::max(peak, count);
+  for (; newest < minute; ++newest) {  // the window moves on: minutes that leave it drop out
+    std::uint64_t& leaving = slots[static_cast<std::size_t>(floor_mod(newest + 1, kSpan))];
+    sum -= leaving;
+    leaving = 0;
+  }
+  // A line a little out of order still falls inside the window; older ones are outside it.
+  if (newest - minute >= kSpan) return;
+  slots[static_cast<std::size_t>(floor_mod(minute, kSpan))] += amount;
+  sum += amount;
+  peak = std::max(peak, sum);
 }
 
 Aggregator::Aggregator(const LogOptions& options) : options_(options) {}
@@ -250,8 +266,9 @@ void Aggregator::message(const std::string& key, bool authenticated, const Messa
   } else {
     account->truncated = true;
   }
-  account->ten_min_messages.add(floor_div(time.wall, 600), 1);
-  account->ten_min_recipients.add(floor_div(time.wall, 600), event.recipients);
+  account->ten_min_messages.add(time.wall, 1);
+  account->ten_min_recipients.add(time.wall, event.recipients);
+  account->hour_messages.add(time.wall, 1);
   if (is_night(time.wall, options_.thresholds)) ++account->night;
   note_ip(*account, event.client_ip, time);
   note_sender(*account, key, event.sender, time);
@@ -286,7 +303,7 @@ void Aggregator::add_recipient(const std::string& key, Stamp time) {
   Account& account = it->second;
   const Stamp shifted = adjust(time);
   ++account.recipients;
-  account.ten_min_recipients.add(floor_div(shifted.wall, 600), 1);
+  account.ten_min_recipients.add(shifted.wall, 1);
   auto slot = account.hours.find(floor_div(shifted.wall, 3600));
   if (slot != account.hours.end()) ++slot->second.recipients;
 }
@@ -369,8 +386,6 @@ AccountSummary Aggregator::summarize(const std::string& key, const Account& stat
   std::map<std::int64_t, HourCount> days;
   for (const auto& [hour, count] : state.hours) {
     per_hour.push_back(count.messages);
-    summary.peak_messages_per_hour =
-        std::max<std::uint64_t>(summary.peak_messages_per_hour, count.messages);
     HourCount& day = days[floor_div(hour, 24)];
     day.messages += count.messages;
     day.recipients += count.recipients;
@@ -384,6 +399,7 @@ AccountSummary Aggregator::summarize(const std::string& key, const Account& stat
     std::ranges::nth_element(per_hour, per_hour.begin() + per_hour.size() / 2);
     summary.median_messages_per_active_hour = per_hour[per_hour.size() / 2];
   }
+  summary.peak_messages_per_hour = state.hour_messages.peak;
   summary.peak_messages_per_10min = state.ten_min_messages.peak;
   summary.peak_recipients_per_10min = state.ten_min_recipients.peak;
   summary.peak_client_ips_per_hour = state.peak_ips_per_hour;

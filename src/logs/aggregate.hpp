@@ -46,10 +46,14 @@ class Aggregator {
   LogReport finish(std::vector<FileSummary> files, std::uint64_t lines, std::uint64_t evicted);
 
  private:
-  struct Bucket {
-    std::int64_t index = INT64_MIN;
-    std::uint64_t count = 0, peak = 0;
-    void add(std::int64_t at, std::uint64_t amount);
+  // The largest total over any `Minutes` consecutive minutes (a burst that straddles a clock
+  // boundary is not halved as in fixed buckets); a ring of per-minute counts, so memory is fixed.
+  template <std::size_t Minutes>
+  struct SlidingPeak {
+    std::int64_t newest = INT64_MIN;  // minute index of the newest slot
+    std::uint64_t slots[Minutes] = {};
+    std::uint64_t sum = 0, peak = 0;
+    void add(std::int64_t wall_seconds, std::uint64_t amount);
   };
   struct HourCount {
     std::uint32_t messages = 0;
@@ -67,7 +71,8 @@ class Aggregator {
     // ... of them first used after the account's baseline (its first baseline_hours).
     std::uint64_t forged_other_domain_new = 0, forged_same_domain_new = 0;
     std::map<std::int64_t, HourCount> hours;
-    Bucket ten_min_messages, ten_min_recipients;
+    SlidingPeak<10> ten_min_messages, ten_min_recipients;
+    SlidingPeak<60> hour_messages;
     std::int64_t ip_hour = INT64_MIN;
     std::vector<std::string> ips_this_hour;
     std::uint64_t peak_ips_per_hour = 0;

@@ -37,23 +37,33 @@ struct LogAnalyzer::State {
   std::optional<CsvParser> csv;
   std::vector<FileSummary> files;
   Kind kind = Kind::detect;
-  std::int64_t reference_wall = 0;
+  SyslogSplitter splitter{0};
   std::uint64_t lines = 0;
 
-  LineResult classify(std::string_view line, FileSummary& file);
+  // `preparsed`: the line already split by a reader thread (nullptr: split it here).
+  LineResult classify(std::string_view line, FileSummary& file, const PreparsedLine* preparsed);
+  void feed(std::string_view line, bool overlong, const PreparsedLine* preparsed);
 };
 
-LineResult LogAnalyzer::State::classify(std::string_view line, FileSummary& file) {
+LineResult LogAnalyzer::State::classify(std::string_view line, FileSummary& file,
+                                        const PreparsedLine* preparsed) {
   if (line.starts_with('#')) return LineResult::ignored;
   if (line.size() > 19 && line[10] == ' ' && line[0] >= '0' && line[0] <= '9') {
     if (file.format.empty()) file.format = "exim";
     return exim.parse_mainlog(line);
   }
-  SyslogLine parsed;
-  if (!split_syslog(line, reference_wall, parsed)) return LineResult::unknown;
+  SyslogLine split;
+  if (preparsed == nullptr ? !splitter.split(line, split) : !preparsed->syslog) {
+    return LineResult::unknown;
+  }
+  const SyslogLine& parsed = preparsed == nullptr ? split : preparsed->parsed;
   if (file.format.empty()) file.format = "syslog";
   const std::string_view program = parsed.program;
-  if (program.starts_with("postfix")) return postfix.parse(parsed);
+  if (program.starts_with("postfix")) {
+    return preparsed != nullptr && preparsed->postfix
+               ? postfix.apply(parsed, preparsed->postfix_fields)
+               : postfix.parse(parsed);
+  }
   // Sendmail logs under its process title: sm-mta, sm-msp-queue, sm-acceptingconnections.
   if (program == "sendmail" || program.starts_with("sm-")) return sendmail.parse(parsed);
   if (program == "dovecot" || program.ends_with("-login")) {
@@ -78,21 +88,42 @@ void LogAnalyzer::begin_file(std::string path, std::int64_t reference_time) {
   file.path = std::move(path);
   s.kind = State::Kind::detect;
   s.csv.reset();
-  s.reference_wall = local_wall(reference_time);
+  s.splitter = SyslogSplitter(local_wall(reference_time));
+}
+
+std::string_view bounded_line(std::string_view line, bool& overlong) {
+  overlong = line.size() > kMaxLineBytes;
+  if (overlong) line = line.substr(0, kMaxLineBytes);
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  return line;
+}
+
+void preparse(PreparsedLine& line, SyslogSplitter& splitter) {
+  line.syslog = splitter.split(line.text, line.parsed);
+  line.postfix = line.syslog && line.parsed.program.starts_with("postfix");
+  if (line.postfix) line.postfix_fields = extract_postfix(line.parsed);
 }
 
 void LogAnalyzer::feed_line(std::string_view line) {
   State& s = *state_;
   if (s.files.empty()) begin_file("-", s.options.reference_time.value_or(0));
+  bool overlong = false;
+  line = bounded_line(line, overlong);
+  s.feed(line, overlong, nullptr);
+}
+
+void LogAnalyzer::feed_preparsed(const PreparsedLine& line) {
+  state_->feed(line.text, line.overlong, &line);
+}
+
+void LogAnalyzer::State::feed(std::string_view line, bool overlong,
+                              const PreparsedLine* preparsed) {
+  State& s = *this;
   FileSummary& file = s.files.back();
   ++file.lines;
   ++s.lines;
   if (s.options.progress && s.lines % kProgressLines == 0) s.options.progress(s.lines, 0);
-  if (line.size() > kMaxLineBytes) {
-    ++file.overlong;
-    line = line.substr(0, kMaxLineBytes);
-  }
-  if (line.ends_with('\r')) line.remove_suffix(1);
+  if (overlong) ++file.overlong;
   LineResult result = LineResult::ignored;
   if (core::trim(line).empty()) {
     result = LineResult::ignored;
@@ -113,7 +144,7 @@ void LogAnalyzer::feed_line(std::string_view line) {
         file.format = w3c ? "exchange-tracking" : "m365-trace";
       }
     }
-    result = s.kind == State::Kind::csv ? LineResult::ignored : s.classify(line, file);
+    result = s.kind == State::Kind::csv ? LineResult::ignored : s.classify(line, file, preparsed);
   }
   switch (result) {
     case LineResult::used:

@@ -5,19 +5,29 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "logs/logs.hpp"
+#include "logs/parsers.hpp"
 
 namespace emotriage::logs {
 
 namespace {
 
 constexpr std::size_t kReadBytes = 1u << 20;
+// Lines are handed from a reader thread to the analysing thread in batches of about this size.
+constexpr std::size_t kBatchBytes = 1u << 20;
+constexpr std::uint64_t kProgressBytes = 64u << 20;
 // Longer lines are handed on cut to this (the analyser counts them as overlong).
 constexpr std::size_t kLineCut = (64u << 10) + 1;
 
@@ -44,31 +54,114 @@ Rotation rotation_of(std::string_view path) {
   return Rotation{std::string(path), 0};
 }
 
-// Feeds every line of an open gzFile; returns an error text when reading stopped early.
-std::string feed_lines(gzFile file, LogAnalyzer& analyzer, std::uint64_t& bytes,
-                       const LogOptions& options) {
+// Lines of one file, read and split by a reader thread, in order.
+struct Batch {
+  std::string text;  // whole lines, each already cut to the line bound
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> spans;  // offset, length in text
+  std::vector<PreparsedLine> lines;
+  std::uint64_t bytes = 0;  // input bytes read for this batch
+};
+
+// A bounded hand-over of one file's batches from its reader to the analysing thread.
+class FileQueue {
+ public:
+  // False when the consumer has gone away (the batch is dropped).
+  bool push(Batch batch) {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [&] { return batches_.size() < kQueuedBatches || cancelled_; });
+    if (cancelled_) return false;
+    batches_.push_back(std::move(batch));
+    ready_.notify_one();
+    return true;
+  }
+  void finish(std::string error) {
+    std::lock_guard lock(mutex_);
+    error_ = std::move(error);
+    finished_ = true;
+    ready_.notify_one();
+  }
+  void cancel() {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    space_.notify_all();
+  }
+  // The next batch, or nothing once the file is done.
+  std::optional<Batch> pop() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return !batches_.empty() || finished_; });
+    if (batches_.empty()) return std::nullopt;
+    Batch batch = std::move(batches_.front());
+    batches_.pop_front();
+    space_.notify_one();
+    return batch;
+  }
+  std::string error() {
+    std::lock_guard lock(mutex_);
+    return error_;
+  }
+
+ private:
+  static constexpr std::size_t kQueuedBatches = 4;
+  std::mutex mutex_;
+  std::condition_variable ready_, space_;
+  std::deque<Batch> batches_;
+  std::string error_;
+  bool finished_ = false, cancelled_ = false;
+};
+
+struct InputFile {
+  std::string path;
+  std::int64_t reference = 0;  // Unix time that dates syslog lines without a year
+  FileQueue queue;
+};
+
+gzFile open_input(const std::string& path) {
+  if (path == "-") {
+    const int descriptor = dup(STDIN_FILENO);
+    return descriptor < 0 ? nullptr : gzdopen(descriptor, "rb");
+  }
+  return gzopen(path.c_str(), "rb");
+}
+
+// Reads one file (plain or gzip: gzread passes plain files through), splits it into lines and
+// each line into its syslog fields, and hands the batches on; returns an error text when reading
+// stopped early.
+std::string read_lines(gzFile file, InputFile& input) {
+  SyslogSplitter splitter(local_wall(input.reference));
   std::vector<char> buffer(kReadBytes);
   std::size_t held = 0;   // bytes of an unfinished line at the front of buffer
-  bool skipping = false;  // inside an overlong line whose head was already fed
-  std::uint64_t next_progress = 64u << 20;
+  bool skipping = false;  // inside an overlong line whose head was already taken
+  Batch batch;
+  const auto take = [&](std::string_view line) {
+    batch.spans.emplace_back(static_cast<std::uint32_t>(batch.text.size()),
+                             static_cast<std::uint32_t>(line.size()));
+    batch.text.append(line);
+  };
+  const auto hand_on = [&]() {
+    batch.lines.resize(batch.spans.size());
+    for (std::size_t i = 0; i < batch.spans.size(); ++i) {
+      PreparsedLine& line = batch.lines[i];
+      line.text = bounded_line(
+          std::string_view(batch.text).substr(batch.spans[i].first, batch.spans[i].second),
+          line.overlong);
+      preparse(line, splitter);
+    }
+    const bool taken = input.queue.push(std::move(batch));
+    batch = Batch{};
+    return taken;
+  };
   for (;;) {
     const int read =
         gzread(file, buffer.data() + held, static_cast<unsigned>(buffer.size() - held));
-    if (read < 0) {
+    if (read <= 0) {
+      if (held > 0 && !skipping) take(std::string_view(buffer.data(), held));
+      hand_on();
+      if (read == 0) return {};
       int code = 0;
       const char* message = gzerror(file, &code);
-      if (held > 0 && !skipping) analyzer.feed_line(std::string_view(buffer.data(), held));
       return code == Z_ERRNO ? std::strerror(errno) : message;
     }
-    if (read == 0) {
-      if (held > 0 && !skipping) analyzer.feed_line(std::string_view(buffer.data(), held));
-      return {};
-    }
-    bytes += static_cast<std::uint64_t>(read);
-    if (options.progress && bytes >= next_progress) {
-      options.progress(0, bytes);
-      next_progress = bytes + (64u << 20);
-    }
+    batch.bytes += static_cast<std::uint64_t>(read);
     const char* data = buffer.data();
     const std::size_t end = held + static_cast<std::size_t>(read);
     std::size_t start = 0;
@@ -76,22 +169,38 @@ std::string feed_lines(gzFile file, LogAnalyzer& analyzer, std::uint64_t& bytes,
       const void* found = std::memchr(data + start, '\n', end - start);
       if (found == nullptr) break;
       const std::size_t newline = static_cast<std::size_t>(static_cast<const char*>(found) - data);
-      if (!skipping) {
-        analyzer.feed_line(std::string_view(data + start, std::min(newline - start, kLineCut)));
-      }
+      if (!skipping) take(std::string_view(data + start, std::min(newline - start, kLineCut)));
       skipping = false;
       start = newline + 1;
     }
     held = end - start;
     if (held >= kLineCut) {
-      // A line longer than the bound: hand on its head, drop the rest up to the next newline.
-      if (!skipping) analyzer.feed_line(std::string_view(data + start, kLineCut));
+      // A line longer than the bound: take its head, drop the rest up to the next newline.
+      if (!skipping) take(std::string_view(data + start, kLineCut));
       skipping = true;
       held = 0;
     } else if (held > 0) {
       std::memmove(buffer.data(), data + start, held);
     }
+    if (batch.text.size() >= kBatchBytes && !hand_on()) return {};
   }
+}
+
+void read_input(InputFile& input) {
+  std::string error;
+  try {
+    gzFile file = open_input(input.path);
+    if (file == nullptr) {
+      error = std::strerror(errno);
+    } else {
+      gzbuffer(file, 256u << 10);
+      error = read_lines(file, input);
+      gzclose(file);
+    }
+  } catch (const std::bad_alloc&) {
+    error = "out of memory";
+  }
+  input.queue.finish(std::move(error));
 }
 
 }  // namespace
@@ -117,38 +226,65 @@ std::vector<std::string> order_rotated(const std::vector<std::string>& files) {
 
 std::expected<LogReport, core::Error> analyze_logs(const std::vector<std::string>& files,
                                                    const LogOptions& options) {
-  LogAnalyzer analyzer(options);
-  std::uint64_t bytes = 0;
-  std::vector<std::string> errors;
-  for (const auto& path : order_rotated(files)) {
-    std::int64_t reference = options.reference_time.value_or(std::time(nullptr));
-    gzFile file = nullptr;
-    if (path == "-") {
-      const int descriptor = dup(STDIN_FILENO);
-      file = descriptor < 0 ? nullptr : gzdopen(descriptor, "rb");
-    } else {
-      struct stat info {};
-      if (stat(path.c_str(), &info) != 0) {
-        return core::fail(core::ErrorCode::not_found, path + ": " + std::strerror(errno));
-      }
-      if (S_ISDIR(info.st_mode)) {
-        return core::fail(core::ErrorCode::invalid_argument, path + ": is a directory");
-      }
-      if (!options.reference_time) reference = info.st_mtime;
-      file = gzopen(path.c_str(), "rb");
+  // Every file is checked before any is read: a wrong name fails at once, not after an hour.
+  const std::vector<std::string> ordered = order_rotated(files);
+  std::vector<std::unique_ptr<InputFile>> inputs;
+  for (const auto& path : ordered) {
+    auto& input = inputs.emplace_back(std::make_unique<InputFile>());
+    input->path = path;
+    input->reference = options.reference_time.value_or(std::time(nullptr));
+    if (path == "-") continue;
+    struct stat info {};
+    if (stat(path.c_str(), &info) != 0) {
+      return core::fail(core::ErrorCode::not_found, path + ": " + std::strerror(errno));
     }
-    if (file == nullptr) {
+    if (S_ISDIR(info.st_mode)) {
+      return core::fail(core::ErrorCode::invalid_argument, path + ": is a directory");
+    }
+    if (access(path.c_str(), R_OK) != 0) {
       return core::fail(core::ErrorCode::io, path + ": " + std::strerror(errno));
     }
-    gzbuffer(file, 256u << 10);
-    analyzer.begin_file(path, reference);
-    std::string error = feed_lines(file, analyzer, bytes, options);
-    gzclose(file);
-    errors.push_back(std::move(error));
+    if (!options.reference_time) input->reference = info.st_mtime;
+  }
+
+  // Reader threads decompress, split and pre-parse files ahead of this thread, which correlates
+  // and counts in file order; with several files, several are read at once.
+  std::atomic<std::size_t> next_file{0};
+  const std::size_t hardware = std::max(2u, std::thread::hardware_concurrency());
+  const std::size_t readers = std::min<std::size_t>(inputs.size(), hardware - 1);
+  std::vector<std::jthread> threads;
+  // Declared after the threads so that it runs first: readers blocked on a full queue let go.
+  struct CancelOnExit {
+    std::vector<std::unique_ptr<InputFile>>& inputs;
+    ~CancelOnExit() {
+      for (auto& input : inputs) input->queue.cancel();
+    }
+  };
+  for (std::size_t i = 0; i < readers; ++i) {
+    threads.emplace_back([&] {
+      for (std::size_t index = next_file++; index < inputs.size(); index = next_file++) {
+        read_input(*inputs[index]);
+      }
+    });
+  }
+  const CancelOnExit cancel_on_exit{inputs};
+
+  LogAnalyzer analyzer(options);
+  std::uint64_t bytes = 0, next_progress = kProgressBytes;
+  for (auto& input : inputs) {
+    analyzer.begin_file(input->path, input->reference);
+    while (std::optional<Batch> batch = input->queue.pop()) {
+      for (const PreparsedLine& line : batch->lines) analyzer.feed_preparsed(line);
+      bytes += batch->bytes;
+      if (options.progress && bytes >= next_progress) {
+        options.progress(0, bytes);
+        next_progress = bytes + kProgressBytes;
+      }
+    }
   }
   LogReport report = analyzer.finish();
-  for (std::size_t i = 0; i < report.files.size() && i < errors.size(); ++i) {
-    report.files[i].error = std::move(errors[i]);
+  for (std::size_t i = 0; i < report.files.size() && i < inputs.size(); ++i) {
+    report.files[i].error = inputs[i]->queue.error();
   }
   return report;
 }

@@ -153,6 +153,11 @@ std::expected<LogReport, core::Error> analyze_logs(const std::vector<std::string
 // Orders a rotated set oldest first; other names keep their order. Exposed for tests.
 std::vector<std::string> order_rotated(const std::vector<std::string>& files);
 
+struct PreparsedLine;  // logs/parsers.hpp
+
+// Cuts a line to the line bound (setting overlong) and drops a trailing CR.
+std::string_view bounded_line(std::string_view line, bool& overlong);
+
 // The streaming core behind analyze_logs, for callers that have lines in memory (tests, fuzzing).
 class LogAnalyzer {
  public:
@@ -165,6 +170,8 @@ class LogAnalyzer {
   void begin_file(std::string path, std::int64_t reference_time);
   // One line without its end-of-line.
   void feed_line(std::string_view line);
+  // A line from bounded_line, split ahead by a reader thread (after begin_file).
+  void feed_preparsed(const PreparsedLine& line);
   LogReport finish();
 
  private:

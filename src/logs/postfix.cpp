@@ -3,6 +3,8 @@
 // (amavis on 127.0.0.1:10024) hands the mail back under a new id ("queued as NEWID").
 #include "logs/parsers.hpp"
 
+#include <cstring>
+
 namespace emotriage::logs {
 
 namespace {
@@ -20,14 +22,34 @@ std::string_view daemon_of(std::string_view program) {
 
 }  // namespace
 
-bool split_syslog(std::string_view line, std::int64_t reference_wall, SyslogLine& out) {
-  std::size_t used = 0;
-  std::optional<Stamp> time;
-  if (!line.empty() && line[0] >= '0' && line[0] <= '9') {
-    if (line.size() > 10 && line[10] == 'T') time = parse_rfc3339(line, used);
-  } else {
-    time = parse_classic_syslog(line, reference_wall, used);
+std::optional<Stamp> SyslogSplitter::stamp(std::string_view line, std::size_t& used) {
+  const bool iso = line[0] >= '0' && line[0] <= '9';
+  if (iso && (line.size() <= 10 || line[10] != 'T')) return std::nullopt;
+  if (cache_valid_ && line.size() >= kKeyBytes &&
+      std::memcmp(line.data(), cached_key_, kKeyBytes) == 0) {
+    if (!iso) {
+      used = cached_used_;
+      return cached_;
+    }
+    return parse_rfc3339_after_clock(line, cached_.wall, used);
   }
+  std::optional<Stamp> parsed =
+      iso ? parse_rfc3339(line, used) : parse_classic_syslog(line, reference_wall_, used);
+  // A classic stamp ("Jan  5 09:12:00", 15 bytes) is reused only when the key covers all of it;
+  // an RFC 3339 key is exactly its date and clock.
+  cache_valid_ = parsed && line.size() >= kKeyBytes && (iso || used <= kKeyBytes);
+  if (cache_valid_) {
+    std::memcpy(cached_key_, line.data(), kKeyBytes);
+    cached_ = *parsed;
+    cached_used_ = used;
+  }
+  return parsed;
+}
+
+bool SyslogSplitter::split(std::string_view line, SyslogLine& out) {
+  if (line.empty()) return false;
+  std::size_t used = 0;
+  const std::optional<Stamp> time = stamp(line, used);
   if (!time || used >= line.size() || line[used] != ' ') return false;
   std::string_view rest = line.substr(used + 1);
   const std::size_t host_end = rest.find(' ');
@@ -92,116 +114,148 @@ void PostfixParser::evict(std::int64_t now) {
   }
 }
 
-LineResult PostfixParser::parse(const SyslogLine& line) {
+PostfixLine extract_postfix(const SyslogLine& line) {
+  PostfixLine out;
   const std::string_view message = line.message;
-  const std::string_view daemon = daemon_of(line.program);
   // "warning: unknown[192.0.2.152]: SASL LOGIN authentication failed: ..., sasl_username=admin"
   if (message.starts_with("warning: ")) {
-    if (message.find("authentication failed") == std::string_view::npos) return LineResult::ignored;
+    if (message.find("authentication failed") == std::string_view::npos) return out;
     const std::string_view client = message.substr(9);
-    aggregator_.failed_login(value_after(message, "sasl_username="),
-                             bracketed_ip(client.substr(0, client.find(": "))));
-    return LineResult::used;
+    out.kind = PostfixLine::Kind::failed_login;
+    out.user = value_after(message, "sasl_username=");
+    out.ip = bracketed_ip(client.substr(0, client.find(": ")));
+    return out;
   }
   const std::size_t id_length = queue_id_length(message);
-  if (id_length == 0) return LineResult::ignored;
-  const std::string_view queue_id = message.substr(0, id_length);
+  if (id_length == 0) return out;
+  out.queue_id = message.substr(0, id_length);
   const std::string_view rest = message.substr(id_length + 2);
-  const std::int64_t now = line.time.wall;
   if (rest.starts_with("client=")) {
-    Pending& entry = pending(line.host, queue_id, now);
-    if (entry.received) return LineResult::used;
-    entry.received = true;
-    entry.client_ip = bracketed_ip(value_after(rest, "client="));
-    const std::string_view user = value_after(rest, "sasl_username=");
-    if (!user.empty()) {
-      entry.authenticated = true;
-      entry.account = aggregator_.account_key(user, {});
-    } else if (is_loopback(entry.client_ip)) {
-      // A content filter handing the mail back: it was counted under its first queue id.
-      entry.counted = true;
+    out.kind = PostfixLine::Kind::client;
+    out.ip = bracketed_ip(value_after(rest, "client="));
+    out.user = value_after(rest, "sasl_username=");
+  } else if (rest.starts_with("uid=")) {
+    if (daemon_of(line.program) == "pickup") out.kind = PostfixLine::Kind::pickup;
+  } else if (rest.starts_with("message-id=")) {
+    out.kind = PostfixLine::Kind::message_id;
+    out.value = rest.substr(11, kMaxMessageIdBytes);
+  } else if (rest.starts_with("from=<")) {
+    out.kind = PostfixLine::Kind::from;
+    out.value = strip_angles(value_after(rest, "from="));
+    out.recipients = number(value_after(rest, "nrcpt=", ' '));
+  } else if (rest.starts_with("to=<")) {
+    out.kind = PostfixLine::Kind::to;
+    out.value = strip_angles(value_after(rest, "to="));
+    out.status = value_after(rest, "status=", ' ');
+    const std::size_t status_at = rest.find(" status=");
+    if (status_at != std::string_view::npos) {
+      const std::size_t open = rest.find(" (", status_at);
+      if (open != std::string_view::npos) out.text = rest.substr(open + 2);
+      if (out.text.ends_with(')')) out.text.remove_suffix(1);
     }
-    return LineResult::used;
+    const std::size_t queued_as = out.text.find("queued as ");
+    if (out.status == "sent" && queued_as != std::string_view::npos &&
+        is_loopback(bracketed_ip(value_after(rest, "relay=")))) {
+      // Content-filter hop: the filter re-queued the mail as NEXT_ID.
+      std::string_view next_id = out.text.substr(queued_as + 10);
+      std::size_t length = 0;
+      while (length < next_id.size() && length < 32 && is_id_char(next_id[length])) ++length;
+      out.next_id = next_id.substr(0, length);
+      out.kind = PostfixLine::Kind::filter_hop;
+    }
+  } else if (rest == "removed") {
+    out.kind = PostfixLine::Kind::removed;
   }
-  if (daemon == "pickup" && rest.starts_with("uid=")) {
-    pending(line.host, queue_id, now).received = true;
-    return LineResult::used;
-  }
-  if (rest.starts_with("message-id=")) {
-    Pending& entry = pending(line.host, queue_id, now);
-    entry.message_id.assign(rest.substr(11, kMaxMessageIdBytes));
-    entry.has_message_id = true;
-    return LineResult::used;
-  }
-  if (rest.starts_with("from=<")) {
-    Pending* entry = find(line.host, queue_id);
-    // Not seen arriving: arrived before the log starts, or a bounce Postfix wrote itself.
-    if (entry == nullptr || !entry->received) return LineResult::ignored;
-    entry->last_seen = now;
-    // qmgr logs from= again on every retry of a deferred message: count it once.
-    if (entry->counted) return LineResult::used;
-    entry->counted = true;
-    const std::string_view sender = strip_angles(value_after(rest, "from="));
-    if (!entry->authenticated) entry->account = aggregator_.account_key({}, sender);
-    MessageEvent event;
-    event.time = line.time;
-    event.client_ip = entry->client_ip;
-    event.sender = sender;
-    event.message_id = entry->message_id;
-    event.has_message_id = entry->has_message_id;
-    event.recipients = number(value_after(rest, "nrcpt=", ' '));
-    aggregator_.message(entry->account, entry->authenticated, event);
-    return LineResult::used;
-  }
-  if (rest.starts_with("to=<")) return recipient_line(line, queue_id, rest);
-  if (rest == "removed") {
-    erase(line.host, queue_id);
-    return LineResult::used;
-  }
-  return LineResult::ignored;
+  return out;
 }
 
-LineResult PostfixParser::recipient_line(const SyslogLine& line, std::string_view queue_id,
-                                         std::string_view rest) {
-  const std::string_view recipient = strip_angles(value_after(rest, "to="));
-  const std::string_view relay = value_after(rest, "relay=");
-  const std::string_view status = value_after(rest, "status=", ' ');
-  std::string_view text;
-  const std::size_t status_at = rest.find(" status=");
-  if (status_at != std::string_view::npos) {
-    const std::size_t open = rest.find(" (", status_at);
-    if (open != std::string_view::npos) text = rest.substr(open + 2);
-    if (text.ends_with(')')) text.remove_suffix(1);
-  }
-  Pending* entry = find(line.host, queue_id);
-  const std::size_t queued_as = text.find("queued as ");
-  if (status == "sent" && queued_as != std::string_view::npos && is_loopback(bracketed_ip(relay))) {
-    // Content-filter hop: the filter re-queued the mail as NEWID; its deliveries are this one's.
-    std::string_view next_id = text.substr(queued_as + 10);
-    std::size_t length = 0;
-    while (length < next_id.size() && length < 32 && is_id_char(next_id[length])) ++length;
-    next_id = next_id.substr(0, length);
-    if (entry != nullptr && !entry->account.empty() && length >= 5) {
-      const std::string account = entry->account;
-      const bool authenticated = entry->authenticated;
-      Pending& next = pending(line.host, next_id, line.time.wall);
-      next.account = account;
-      next.authenticated = authenticated;
-      next.received = true;
-      next.counted = true;
+LineResult PostfixParser::parse(const SyslogLine& line) {
+  return apply(line, extract_postfix(line));
+}
+
+LineResult PostfixParser::apply(const SyslogLine& line, const PostfixLine& fields) {
+  const std::string_view queue_id = fields.queue_id;
+  const std::int64_t now = line.time.wall;
+  switch (fields.kind) {
+    case PostfixLine::Kind::ignored:
+      return LineResult::ignored;
+    case PostfixLine::Kind::failed_login:
+      aggregator_.failed_login(fields.user, fields.ip);
+      return LineResult::used;
+    case PostfixLine::Kind::client: {
+      Pending& entry = pending(line.host, queue_id, now);
+      if (entry.received) return LineResult::used;
+      entry.received = true;
+      entry.client_ip = fields.ip;
+      if (!fields.user.empty()) {
+        entry.authenticated = true;
+        entry.account = aggregator_.account_key(fields.user, {});
+      } else if (is_loopback(entry.client_ip)) {
+        // A content filter handing the mail back: it was counted under its first queue id.
+        entry.counted = true;
+      }
+      return LineResult::used;
     }
-    return LineResult::used;
+    case PostfixLine::Kind::pickup:
+      pending(line.host, queue_id, now).received = true;
+      return LineResult::used;
+    case PostfixLine::Kind::message_id: {
+      Pending& entry = pending(line.host, queue_id, now);
+      entry.message_id.assign(fields.value);
+      entry.has_message_id = true;
+      return LineResult::used;
+    }
+    case PostfixLine::Kind::from: {
+      Pending* entry = find(line.host, queue_id);
+      // Not seen arriving: arrived before the log starts, or a bounce Postfix wrote itself.
+      if (entry == nullptr || !entry->received) return LineResult::ignored;
+      entry->last_seen = now;
+      // qmgr logs from= again on every retry of a deferred message: count it once.
+      if (entry->counted) return LineResult::used;
+      entry->counted = true;
+      if (!entry->authenticated) entry->account = aggregator_.account_key({}, fields.value);
+      MessageEvent event;
+      event.time = line.time;
+      event.client_ip = entry->client_ip;
+      event.sender = fields.value;
+      event.message_id = entry->message_id;
+      event.has_message_id = entry->has_message_id;
+      event.recipients = fields.recipients;
+      aggregator_.message(entry->account, entry->authenticated, event);
+      return LineResult::used;
+    }
+    case PostfixLine::Kind::filter_hop: {
+      // Its deliveries under NEXT_ID are this message's.
+      Pending* entry = find(line.host, queue_id);
+      if (entry != nullptr && !entry->account.empty() && fields.next_id.size() >= 5) {
+        const std::string account = entry->account;
+        const bool authenticated = entry->authenticated;
+        Pending& next = pending(line.host, fields.next_id, now);
+        next.account = account;
+        next.authenticated = authenticated;
+        next.received = true;
+        next.counted = true;
+      }
+      return LineResult::used;
+    }
+    case PostfixLine::Kind::to: {
+      Pending* entry = find(line.host, queue_id);
+      if (entry == nullptr || entry->account.empty()) {
+        aggregator_.unattributed_delivery();
+        return LineResult::used;
+      }
+      entry->last_seen = now;
+      const Delivery result = fields.status == "sent"      ? Delivery::sent
+                              : fields.status == "bounced" ? Delivery::bounced
+                                                           : Delivery::deferred;
+      aggregator_.delivery(entry->account, line.time, fields.value, result, fields.text);
+      return LineResult::used;
+    }
+    case PostfixLine::Kind::removed:
+      erase(line.host, queue_id);
+      return LineResult::used;
   }
-  if (entry == nullptr || entry->account.empty()) {
-    aggregator_.unattributed_delivery();
-    return LineResult::used;
-  }
-  entry->last_seen = line.time.wall;
-  const Delivery result = status == "sent"      ? Delivery::sent
-                          : status == "bounced" ? Delivery::bounced
-                                                : Delivery::deferred;
-  aggregator_.delivery(entry->account, line.time, recipient, result, text);
-  return LineResult::used;
+  return LineResult::ignored;
 }
 
 }  // namespace emotriage::logs

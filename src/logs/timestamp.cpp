@@ -106,8 +106,13 @@ std::optional<Stamp> parse_rfc3339(std::string_view text, std::size_t& used) {
       !valid(month, day, hour, minute, second)) {
     return std::nullopt;
   }
+  return parse_rfc3339_after_clock(text, wall_of(year, month, day, hour, minute, second), used);
+}
+
+std::optional<Stamp> parse_rfc3339_after_clock(std::string_view text, std::int64_t wall,
+                                               std::size_t& used) {
   std::size_t pos = skip_fraction(text, 19);
-  Stamp stamp{wall_of(year, month, day, hour, minute, second), zone(text, pos)};
+  const Stamp stamp{wall, zone(text, pos)};
   used = pos;
   return stamp;
 }

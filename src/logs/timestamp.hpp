@@ -21,6 +21,9 @@ std::int64_t local_wall(std::int64_t unix_seconds);
 
 // Each parser reads a prefix of text and sets `used` to its length.
 std::optional<Stamp> parse_rfc3339(std::string_view text, std::size_t& used);
+// The rest of an RFC 3339 stamp (fraction, zone) whose first 19 bytes are known to show `wall`.
+std::optional<Stamp> parse_rfc3339_after_clock(std::string_view text, std::int64_t wall,
+                                               std::size_t& used);
 // "Oct 13 20:41:03": the year is the one that puts the line at most a day after reference_wall.
 std::optional<Stamp> parse_classic_syslog(std::string_view text, std::int64_t reference_wall,
                                           std::size_t& used);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <string>
 
 #include "logs/logs.hpp"
 
@@ -277,6 +279,38 @@ TEST(LogOutput, JsonContractFields) {
   EXPECT_NE(ja.find("u@example.jp"), std::string::npos);
   EXPECT_NE(ja.find("パスワード"), std::string::npos);
   EXPECT_NE(report_to_text(report, false).find("change the password"), std::string::npos);
+}
+
+// Peaks are over any 10 (60) consecutive minutes: a burst from 07:05 to 07:14 is one burst of 20,
+// not two of 10 as clock-aligned buckets would count it.
+TEST(PostfixLog, PeaksSlideAcrossClockBoundaries) {
+  LogAnalyzer analyzer({});
+  analyzer.begin_file("test.log", kReference);
+  int queue = 0;
+  const auto send = [&](int hour, int minute) {
+    char id[16];
+    std::snprintf(id, sizeof id, "A%05dB", queue++);
+    char clock[16];
+    std::snprintf(clock, sizeof clock, "%02d:%02d:30", hour, minute);
+    const std::string prefix = std::string("Jul 10 ") + clock + " mx postfix/";
+    analyzer.feed_line(
+        prefix + "smtpd[1]: " + id +
+        ": client=unknown[192.0.2.9], sasl_method=LOGIN, sasl_username=u@ours.example");
+    analyzer.feed_line(prefix + "qmgr[2]: " + id + ": from=<u@ours.example>, size=9, nrcpt=1");
+  };
+  for (int minute = 5; minute < 15; ++minute) {
+    send(7, minute);
+    send(7, minute);
+  }
+  // 09:40–10:39: 31 mails within an hour that no clock hour contains more than 16 of.
+  for (int minute = 40; minute < 60; ++minute) send(9, minute);
+  for (int minute = 0; minute < 11; ++minute) send(10, minute * 3);
+  const LogReport report = analyzer.finish();
+  const AccountSummary* a = account(report, "u@ours.example");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->messages, 51u);
+  EXPECT_EQ(a->peak_messages_per_10min, 20u);
+  EXPECT_EQ(a->peak_messages_per_hour, 31u);
 }
 
 }  // namespace
