@@ -12,6 +12,7 @@ runtime_build=(
 )
 tests=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-16 libclang-rt-16-dev clang-format pflogsumm
+  cmark-gfm  # renders the Markdown report in the report-escaping test
 )
 
 want=("${runtime_build[@]}")
