@@ -62,7 +62,7 @@ def html_problems(document):
         if not known:
             problems.append(f"element {tag}")
         for name, value in element.attrib.items():
-            if name.lower().startswith("on") or name.lower() in ("src", "srcdoc", "formaction", "xlink:href"):
+            if name.lower().startswith("on") or name.lower() in ("src", "srcdoc", "style", "formaction", "xlink:href"):
                 problems.append(f"attribute {name}={value!r} on {tag}")
             if name == "href" and not value.startswith("#"):
                 problems.append(f"link {value!r}")
