@@ -13,7 +13,8 @@ runtime_build=(
 )
 tests=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-16 libclang-rt-16-dev clang-format pflogsumm
-  clamav-testfiles
+  clamav-testfiles  # clam.tnef for the TNEF test
+  cmark-gfm  # renders the Markdown report in the report-escaping test
 )
 
 want=("${runtime_build[@]}")

@@ -14,6 +14,8 @@
 #include "logs/logs.hpp"
 #include "profile/matcher.hpp"
 #include "report/analysis_report.hpp"
+#include "report/campaign.hpp"
+#include "report/document.hpp"
 
 namespace emotriage::cli {
 
@@ -48,6 +50,17 @@ void print_profile_errors(const std::vector<profile::ProfileError>& errors, repo
 void print_load_error(const intel::LoadError& error, report::Lang lang) {
   std::cerr << "emotriage: " << neutralize_controls(error.source) << ": "
             << (lang == report::Lang::ja ? error.message_ja : error.message_en) << "\n";
+}
+
+// The free-mail providers' abuse desks for the campaign view; without them every outside domain
+// gets abuse@<domain>, so a missing or broken file is a warning, not a failure.
+std::optional<report::AbuseContacts> load_abuse_contacts(report::Lang lang) {
+  auto loaded = report::AbuseContacts::load(report::builtin_data_dir() + "/abuse-contacts.toml");
+  if (loaded) return std::move(*loaded);
+  std::cerr << "emotriage: " << neutralize_controls(loaded.error().source) << ": "
+            << (lang == report::Lang::ja ? loaded.error().message_ja : loaded.error().message_en)
+            << "\n";
+  return std::nullopt;
 }
 
 int run_analyze(const AnalyzeOptions& options) {
@@ -112,14 +125,23 @@ int run_analyze(const AnalyzeOptions& options) {
   batch.analysis = &context;
 
   const bool json = options.format == "json";
+  std::optional<report::DocumentWriter> document;
+  if (options.format == "md" || options.format == "html") {
+    document.emplace(
+        options.format == "md" ? report::DocumentFormat::markdown : report::DocumentFormat::html,
+        lang);
+  }
   report::TextOptions text;
   text.lang = lang;
-  text.color = !json && isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
+  text.color =
+      !json && !document && isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
   Progress progress(lang);
-  report::Campaign campaign;
+  std::optional<report::AbuseContacts> contacts = load_abuse_contacts(lang);
+  report::Campaign campaign(&matcher.profile(), contacts ? &*contacts : nullptr);
   nlohmann::ordered_json errors = nlohmann::ordered_json::array();
   nlohmann::ordered_json skipped = nlohmann::ordered_json::array();
   bool first = true;
+  if (document) std::cout << document->begin();
   if (json) {
     std::cout << "{\"tool\":\"emotriage\",\"version\":\"" << EMOTRIAGE_VERSION
               << "\",\"command\":\"analyze\",\"messages\":[\n";
@@ -131,6 +153,9 @@ int run_analyze(const AnalyzeOptions& options) {
       if (!first) std::cout << ",\n";
       first = false;
       std::cout << report::analysis_to_json(analysis, lang).dump(-1, ' ', false, kJsonErrors);
+    } else if (document) {
+      std::cout << document->message(analysis,
+                                     analysis.verdict.suspicious || analysis.failed || options.all);
     } else if (analysis.verdict.suspicious || analysis.failed || options.all) {
       std::cout << report::analysis_text(analysis, text) << "\n";
     } else {
@@ -177,6 +202,8 @@ int run_analyze(const AnalyzeOptions& options) {
     std::cout << "\n],\"campaign\":" << campaign.to_json().dump(-1, ' ', false, kJsonErrors)
               << ",\"errors\":" << errors.dump(-1, ' ', false, kJsonErrors)
               << ",\"skipped\":" << skipped.dump(-1, ' ', false, kJsonErrors) << "}\n";
+  } else if (document) {
+    std::cout << document->end(campaign.summary());
   } else {
     std::cout << campaign.text(text);
   }
@@ -196,7 +223,7 @@ void add_analyze_command(CLI::App& app, int& exit_code) {
   add_mail_inputs(command, options->inputs);
   command->add_option("--profile", options->profile, "company profile (TOML) / 会社プロファイル")
       ->check(CLI::ExistingFile);
-  add_format_option(command, options->format);
+  add_format_option(command, options->format, {"text", "json", "md", "html"});
   add_lang_option(command, options->lang);
   command
       ->add_option("--yara", options->yara_dirs,

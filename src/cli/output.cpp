@@ -38,9 +38,11 @@ void add_mail_inputs(CLI::App* command, std::vector<std::string>& inputs) {
       ->required();
 }
 
-void add_format_option(CLI::App* command, std::string& format) {
-  command->add_option("--format", format, "text or json / 出力形式")
-      ->check(CLI::IsMember({"text", "json"}));
+void add_format_option(CLI::App* command, std::string& format,
+                       const std::vector<std::string>& choices) {
+  std::string names;
+  for (const auto& choice : choices) names += (names.empty() ? "" : ", ") + choice;
+  command->add_option("--format", format, names + " / 出力形式")->check(CLI::IsMember(choices));
 }
 
 void add_lang_option(CLI::App* command, std::string& lang) {

@@ -24,7 +24,8 @@ bool report_extract_errors(const inspect::Extractor& extractor, report::Lang lan
 
 // Options several subcommands share, with the same ja/en help everywhere.
 void add_mail_inputs(CLI::App* command, std::vector<std::string>& inputs);
-void add_format_option(CLI::App* command, std::string& format);
+void add_format_option(CLI::App* command, std::string& format,
+                       const std::vector<std::string>& choices = {"text", "json"});
 void add_lang_option(CLI::App* command, std::string& lang);
 void add_extract_option(CLI::App* command, std::string& directory);
 void add_batch_options(CLI::App* command, std::vector<std::string>& limits, unsigned& jobs);

@@ -19,6 +19,8 @@ const char* const kYellow = "\x1b[33m";
 const char* const kGreen = "\x1b[32m";
 const char* const kDim = "\x1b[2m";
 
+}  // namespace
+
 std::string_view step_label(int step, Lang lang) {
   switch (step) {
     case 1:
@@ -38,6 +40,8 @@ std::string_view step_label(int step, Lang lang) {
   }
 }
 
+namespace {
+
 std::string_view severity_color(core::Severity severity) {
   switch (severity) {
     case core::Severity::high:
@@ -48,6 +52,8 @@ std::string_view severity_color(core::Severity severity) {
       return kDim;
   }
 }
+
+}  // namespace
 
 std::string_view origin_id(evidence::Origin origin) {
   switch (origin) {
@@ -78,10 +84,14 @@ std::string_view origin_label(evidence::Origin origin, Lang lang) {
   return {};
 }
 
+namespace {
+
 std::string mailbox_text(const core::Mailbox& mailbox) {
   if (mailbox.display_name.empty()) return "<" + mailbox.address + ">";
   return "\"" + mailbox.display_name + "\" <" + mailbox.address + ">";
 }
+
+}  // namespace
 
 std::string attachment_line(const core::Attachment& node, Lang lang) {
   std::ostringstream out;
@@ -104,6 +114,8 @@ std::string attachment_line(const core::Attachment& node, Lang lang) {
   return out.str();
 }
 
+namespace {
+
 void attachment_tree(std::ostringstream& out, const core::Attachment& node, int depth, Lang lang) {
   out << "  " << std::string(static_cast<std::size_t>(depth) * 2, ' ')
       << (depth == 0 ? node.part + " " : "└ ") << attachment_line(node, lang) << "\n";
@@ -121,6 +133,8 @@ void collect_urls(const core::Attachment& node, std::vector<std::string>& urls) 
   for (const auto& child : node.children) collect_urls(child, urls);
 }
 
+}  // namespace
+
 std::vector<std::string> all_urls(const verdict::Analysis& analysis) {
   std::vector<std::string> urls;
   for (const auto& url : analysis.evidence.urls) {
@@ -137,8 +151,6 @@ std::vector<const core::Finding*> findings_by_severity(const verdict::Analysis& 
   });
   return findings;
 }
-
-}  // namespace
 
 std::string_view scenario_label(verdict::Scenario scenario, Lang lang) {
   switch (scenario) {
@@ -336,138 +348,6 @@ std::string analysis_text(const verdict::Analysis& analysis, const TextOptions& 
       out << "    " << ++number << ". [" << step_label(action.step, lang) << "] "
           << one_line(lang == Lang::ja ? action.text_ja : action.text_en) << "\n";
     }
-  }
-  return out.str();
-}
-
-void Campaign::bump(std::vector<Count>& list, const std::string& key) {
-  if (key.empty()) return;
-  for (auto& item : list) {
-    if (item.key == key) {
-      ++item.messages;
-      return;
-    }
-  }
-  list.push_back({key, 1});
-}
-
-void Campaign::add(const verdict::Analysis& analysis) {
-  ++messages_;
-  const auto& v = analysis.verdict;
-  bump(scenarios_, std::string(verdict::to_string(v.scenario)));
-  if (!v.suspicious) return;
-  ++suspicious_;
-  if (v.emotet_like) ++emotet_like_;
-  for (const auto& account : v.accounts_to_reset) bump(accounts_to_reset_, account);
-  for (const auto& sender : v.senders_to_contact) bump(senders_to_contact_, sender);
-  for (const auto& person : v.check_pcs_first) bump(check_pcs_first_, person);
-  for (const auto& reference : analysis.evidence.employees_referenced) {
-    bool impersonated = std::ranges::any_of(reference.where, [](const std::string& where) {
-      return where == "display-name" || where == "signature" || where == "from-address";
-    });
-    if (impersonated)
-      bump(employees_impersonated_, reference.email.empty()
-                                        ? reference.name
-                                        : reference.name + " <" + reference.email + ">");
-  }
-  const std::string& date = analysis.message.envelope.date;
-  if (!date.empty()) {
-    // ISO 8601 with offsets does not sort as text across offsets; compare as given only when
-    // the offsets agree, which real batches from one mail system do. Good enough for a range.
-    if (first_seen_.empty() || date < first_seen_) first_seen_ = date;
-    if (last_seen_.empty() || date > last_seen_) last_seen_ = date;
-  }
-}
-
-void Campaign::add_logs(const logs::LogReport& report) {
-  logs_given_ = true;
-  for (const auto& account : report.accounts) {
-    if (!account.flagged) continue;
-    LogAccount entry{account.account, account.employee, account.messages, {}};
-    for (auto reason : account.reasons) entry.reasons.emplace_back(logs::reason_id(reason));
-    mass_sending_.push_back(std::move(entry));
-    bool known = std::ranges::any_of(accounts_to_reset_,
-                                     [&](const Count& c) { return c.key == account.account; });
-    if (!known) accounts_to_reset_.push_back({account.account, 0});
-  }
-}
-
-Json Campaign::to_json() const {
-  auto list = [](const std::vector<Count>& items) {
-    std::vector<Count> sorted = items;
-    std::ranges::stable_sort(
-        sorted, [](const Count& a, const Count& b) { return a.messages > b.messages; });
-    Json out = Json::array();
-    for (const auto& item : sorted)
-      out.push_back({{"target", item.key}, {"messages", item.messages}});
-    return out;
-  };
-  Json scenarios = Json::object();
-  for (const auto& item : scenarios_) scenarios[item.key] = item.messages;
-  Json out = {{"messages", messages_},
-              {"suspicious", suspicious_},
-              {"emotet_like", emotet_like_},
-              {"scenarios", std::move(scenarios)},
-              {"accounts_to_reset", list(accounts_to_reset_)},
-              {"senders_to_contact", list(senders_to_contact_)},
-              {"employees_impersonated", list(employees_impersonated_)},
-              {"check_pcs_first", list(check_pcs_first_)},
-              {"first_seen", first_seen_},
-              {"last_seen", last_seen_}};
-  if (logs_given_) {
-    Json accounts = Json::array();
-    for (const auto& account : mass_sending_) {
-      accounts.push_back({{"account", account.account},
-                          {"employee", account.employee},
-                          {"messages", account.messages},
-                          {"reasons", account.reasons}});
-    }
-    out["mass_sending_accounts"] = std::move(accounts);
-  }
-  return out;
-}
-
-std::string Campaign::text(const TextOptions& options) const {
-  const Lang lang = options.lang;
-  std::ostringstream out;
-  out << "━━ " << pick(lang, "まとめ", "Summary") << ": " << messages_
-      << pick(lang, " 通中 ", " messages, ") << suspicious_
-      << pick(lang, " 通が不審 (Emotet 型 ", " suspicious (Emotet-like ") << emotet_like_
-      << pick(lang, " 通)", ")") << "\n";
-  auto section = [&](std::string_view ja, std::string_view en, const std::vector<Count>& items) {
-    if (items.empty()) return;
-    out << "  " << pick(lang, ja, en) << ":\n";
-    for (const auto& item : items) {
-      out << "    " << one_line(item.key) << " (";
-      if (item.messages == 0) {
-        out << pick(lang, "ログから)", "from the logs)") << "\n";  // no sample mail of it was given
-      } else {
-        out << item.messages << pick(lang, " 通)", item.messages == 1 ? " message)" : " messages)")
-            << "\n";
-      }
-    }
-  };
-  section("パスワードを変更するアカウント", "Accounts to reset", accounts_to_reset_);
-  if (logs_given_) {
-    out << "  "
-        << pick(lang, "メールサーバーのログで大量送信が見つかったアカウント",
-                "Accounts mass-sending in the mail-server logs")
-        << ": " << mass_sending_.size() << "\n";
-    for (const auto& account : mass_sending_) {
-      out << "    " << one_line(account.account);
-      if (!account.employee.empty()) out << " (" << one_line(account.employee) << ")";
-      out << " " << account.messages << pick(lang, " 通, 理由: ", " messages, reasons: ");
-      for (std::size_t i = 0; i < account.reasons.size(); ++i)
-        out << (i ? ", " : "") << account.reasons[i];
-      out << "\n";
-    }
-  }
-  section("連絡先", "Whom to contact", senders_to_contact_);
-  section("名前を使われた社員", "Employees whose names are used", employees_impersonated_);
-  section("最初に確認する PC", "PCs to check first", check_pcs_first_);
-  if (!first_seen_.empty()) {
-    out << "  " << pick(lang, "期間", "Period") << ": " << first_seen_ << " – " << last_seen_
-        << "\n";
   }
   return out.str();
 }

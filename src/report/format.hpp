@@ -6,7 +6,8 @@
 namespace emotriage::report {
 
 // Mail-derived text may carry terminal escape sequences; control characters other than
-// newline and tab are shown as visible escapes (\x1b) before anything reaches a terminal.
+// newline and tab, and bidirectional overrides/isolates (U+202E ...), are shown as visible
+// escapes (\x1b, \u202e) before anything reaches a terminal or a report.
 std::string neutralize_controls(std::string_view utf8);
 
 // Mail-derived values on one line of a text report: an encoded line break must not forge a line

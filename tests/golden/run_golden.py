@@ -29,6 +29,13 @@ for name in sorted(os.listdir(os.path.join(os.path.dirname(__file__), "..", ".."
                           common + ["--all", "--lang", lang, f"examples/incidents/{name}"]))
         CASES.append((f"analyze/{stem}.json",
                       common + ["--format", "json", "--lang", "en", f"examples/incidents/{name}"]))
+# The whole incident folder as one batch: the campaign view (JSON) and the md/html reports.
+for lang in ("ja", "en"):
+    batch = ["analyze", "--profile", "examples/profile.toml", "-j", "1", "--lang", lang]
+    for fmt, ext in (("md", "md"), ("html", "html")):
+        CASES.append((f"report/incidents.{lang}.{ext}", batch + ["--format", fmt, "examples/incidents"]))
+CASES.append(("report/incidents.campaign.json", ["analyze", "--profile", "examples/profile.toml", "-j", "1",
+                                                 "--format", "json", "--lang", "en", "examples/incidents"]))
 
 
 def main():
@@ -45,7 +52,10 @@ def main():
         actual = result.stdout.decode("utf-8")
         if golden.endswith(".json"):
             # Indented so that a change reads as a reviewable diff.
-            actual = json.dumps(json.loads(actual), ensure_ascii=False, indent=1) + "\n"
+            document = json.loads(actual)
+            if golden.endswith(".campaign.json"):
+                document = document["campaign"]
+            actual = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
         path = os.path.join(golden_dir, golden)
         if update:
             os.makedirs(os.path.dirname(path), exist_ok=True)

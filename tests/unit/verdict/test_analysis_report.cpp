@@ -85,29 +85,5 @@ TEST(AnalysisReport, TextPutsTheVerdictFirstAndCannotBeForged) {
   EXPECT_EQ(coloured.find("\x1b[2J"), std::string::npos);
 }
 
-TEST(AnalysisReport, CampaignCountsWhatToDo) {
-  Campaign campaign;
-  auto a = sample_analysis();
-  a.verdict.accounts_to_reset = {"t.yamada@sample-shoji.example"};
-  a.verdict.senders_to_contact = {"xyz@other.example"};
-  campaign.add(a);
-  campaign.add(a);
-  verdict::Analysis benign;
-  benign.message.envelope.date = "2026-01-04T10:00:00+09:00";
-  campaign.add(benign);
-  auto json = campaign.to_json();
-  EXPECT_EQ(json["messages"], 3);
-  EXPECT_EQ(json["suspicious"], 2);
-  EXPECT_EQ(json["accounts_to_reset"][0]["target"], "t.yamada@sample-shoji.example");
-  EXPECT_EQ(json["accounts_to_reset"][0]["messages"], 2);
-  EXPECT_EQ(json["senders_to_contact"][0]["target"], "xyz@other.example");
-  EXPECT_EQ(json["employees_impersonated"][0]["target"],
-            "山田 太郎 <t.yamada@sample-shoji.example>");
-  // The campaign's period is that of its suspicious mail.
-  EXPECT_EQ(json["first_seen"], "2026-01-05T09:12:00+09:00");
-  EXPECT_EQ(json["last_seen"], "2026-01-05T09:12:00+09:00");
-  EXPECT_EQ(json["scenarios"]["not-suspicious"], 1);
-}
-
 }  // namespace
 }  // namespace emotriage::report
