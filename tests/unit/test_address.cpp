@@ -213,9 +213,9 @@ TEST(AddressList, HundredThousandCommasAreBounded) {
 TEST(AddressList, HundredThousandAddressesAreCappedAndFlagged) {
   std::string raw;
   for (int i = 0; i < 100000; ++i) raw += "a@x.example,";
-  auto start = std::chrono::steady_clock::now();
+  // A quadratic rescan of 1.2 MB would run for minutes and hit the test's timeout; wall-clock
+  // asserts are not used (a loaded CI machine makes them flaky).
   AddressList l = parse(raw);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   EXPECT_GT(l.mailboxes.size(), 100u);
   EXPECT_LE(l.mailboxes.size(), 10000u);
   EXPECT_TRUE(l.malformed);  // the list was cut
@@ -331,9 +331,9 @@ TEST(AddressList, OneWordForms) {
 TEST(AddressList, ManyBareAddressesWithoutCommaAreCapped) {
   std::string raw;
   for (int i = 0; i < 100000; ++i) raw += "a@x.example ";
-  auto start = std::chrono::steady_clock::now();
+  // A quadratic rescan of 1.2 MB would run for minutes and hit the test's timeout; wall-clock
+  // asserts are not used (a loaded CI machine makes them flaky).
   AddressList l = parse(raw);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   EXPECT_LE(l.mailboxes.size(), 2000u);
   EXPECT_TRUE(l.malformed);
 }
@@ -341,9 +341,9 @@ TEST(AddressList, ManyBareAddressesWithoutCommaAreCapped) {
 TEST(AddressList, ManyAngleMailboxesWithoutCommaAreCapped) {
   std::string raw;
   for (int i = 0; i < 100000; ++i) raw += "N <a@x.example> ";
-  auto start = std::chrono::steady_clock::now();
+  // A quadratic rescan of 1.2 MB would run for minutes and hit the test's timeout; wall-clock
+  // asserts are not used (a loaded CI machine makes them flaky).
   AddressList l = parse(raw);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   EXPECT_LE(l.mailboxes.size(), 2000u);
   EXPECT_TRUE(l.malformed);
 }
