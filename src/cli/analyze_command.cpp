@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "app/pipeline.hpp"
+#include "cli/notice_command.hpp"
 #include "cli/output.hpp"
 #include "logs/logs.hpp"
 #include "profile/matcher.hpp"
@@ -34,6 +35,7 @@ struct AnalyzeOptions {
   bool no_builtin_rules = false;
   bool all = false;
   unsigned jobs = 0;
+  NoticeCliOptions notices;
 };
 
 constexpr auto kJsonErrors = nlohmann::ordered_json::error_handler_t::replace;
@@ -142,6 +144,8 @@ int run_analyze(const AnalyzeOptions& options) {
   nlohmann::ordered_json skipped = nlohmann::ordered_json::array();
   bool first = true;
   if (document) std::cout << document->begin();
+  // --notices: the same JSON the notice subcommand reads from a file, so both share one path.
+  nlohmann::ordered_json notice_messages = nlohmann::ordered_json::array();
   if (json) {
     std::cout << "{\"tool\":\"emotriage\",\"version\":\"" << EMOTRIAGE_VERSION
               << "\",\"command\":\"analyze\",\"messages\":[\n";
@@ -149,6 +153,9 @@ int run_analyze(const AnalyzeOptions& options) {
   // A mail and, after it, the mails attached to it, each as a report of its own.
   std::function<void(const verdict::Analysis&)> emit = [&](const verdict::Analysis& analysis) {
     campaign.add(analysis);
+    if (!options.notices.out_dir.empty()) {
+      notice_messages.push_back(report::analysis_to_json(analysis, lang));
+    }
     if (json) {
       if (!first) std::cout << ",\n";
       first = false;
@@ -208,6 +215,11 @@ int run_analyze(const AnalyzeOptions& options) {
     std::cout << campaign.text(text);
   }
   std::cout.flush();
+  if (!options.notices.out_dir.empty()) {
+    nlohmann::ordered_json analysis{{"messages", std::move(notice_messages)},
+                                    {"campaign", campaign.to_json()}};
+    if (write_notices(analysis, matcher.profile(), options.notices, lang) != 0) return 2;
+  }
   bool extracted = !extractor || report_extract_errors(*extractor, lang);
   if (stats.errors > 0 || stats.crashed > 0 || !extracted) return 2;
   return campaign.needs_action() ? 1 : 0;
@@ -242,6 +254,10 @@ void add_analyze_command(CLI::App& app, int& exit_code) {
           "mail-server logs: their mass-sending accounts join the summary / メールサーバーのログ")
       ->check(CLI::ExistingFile);
   add_extract_option(command, options->extract_dir);
+  command->add_option(
+      "--notices", options->notices.out_dir,
+      "write the notices (ja and en) to DIR (docs/notices.md) / お知らせを DIR に作成");
+  add_notice_options(command, options->notices);
   command->add_flag(
       "--all", options->all,
       "text: show every mail in full, not only suspicious ones / 不審でないメールも詳しく表示");
