@@ -213,6 +213,20 @@ Json analysis_to_json(const verdict::Analysis& analysis, Lang lang) {
   for (const auto& mailbox : env.to) to.push_back(mailbox_to_json(mailbox));
   out["to"] = std::move(to);
   out["analysis_failed"] = analysis.failed;
+  if (ev.inline_forward) {
+    const auto& forward = *ev.inline_forward;
+    out["forwarded"] = {{"kind", "inline"},
+                        {"from", mailbox_to_json(forward.sender)},
+                        {"date", forward.date},
+                        {"subject", forward.subject},
+                        {"forwarded_by", env.from.empty() ? "" : env.from.front().address}};
+  } else if (analysis.forwarded_by) {
+    out["forwarded"] = {{"kind", "attached"},
+                        {"from", out["from"]},
+                        {"date", env.date},
+                        {"subject", env.subject},
+                        {"forwarded_by", analysis.forwarded_by->address}};
+  }
   Json contributions = Json::array();
   for (const auto& c : v.contributions)
     contributions.push_back({{"id", c.id}, {"points", c.points}});
@@ -361,7 +375,10 @@ void Campaign::add(const verdict::Analysis& analysis) {
   for (const auto& account : v.accounts_to_reset) bump(accounts_to_reset_, account);
   for (const auto& sender : v.senders_to_contact) bump(senders_to_contact_, sender);
   for (const auto& person : v.check_pcs_first) bump(check_pcs_first_, person);
-  for (const auto& reference : analysis.evidence.employees_referenced) {
+  const auto& ev = analysis.evidence;
+  const auto& references = verdict::judged_by_inline_forward(ev) ? ev.inline_forward->references
+                                                                 : ev.employees_referenced;
+  for (const auto& reference : references) {
     bool impersonated = std::ranges::any_of(reference.where, [](const std::string& where) {
       return where == "display-name" || where == "signature" || where == "from-address";
     });
