@@ -1574,6 +1574,39 @@ def make_all() -> Built:
         ("Message-ID", "<20220307090315.IT0307@sample-shoji.example>"),
     ], text_part(body, "UTF-8", "quoted-printable"), [forwarded], "----=_fwd_20220307_0013")
     b.attachments["13"] = [("請求書_0307.xlsm", xlsm)]  # inside the attached message
+
+    # 14. identity-misused-external — the scenario-3 kind of mail, forwarded INLINE by the
+    #     employee who received it: Outlook pastes the original under a 差出人/送信日時/宛先/件名
+    #     block and keeps its attachment, but its headers (route, authentication) are gone. The
+    #     block's 宛先 is the reporter herself: she is the target, not a stolen thread.
+    when = at(2022, 3, 8, 10, 47, 5)
+    original = ("鈴木様\n\nお世話になっております。\n\n請求書を送付いたします。\n"
+                "添付ファイルをご確認の上、お支払いをお願いいたします。\n\n"
+                "株式会社サンプル商事\n山田 太郎\n")
+    body = ("情報システム部 御中\n\n経理部の鈴木です。\n"
+            "山田さんの名前で、Gmail のアドレスから請求書のメールが届きました。\n"
+            "山田さんに確認したところ、送っていないとのことです。添付ファイルは開いていません。\n\n"
+            + ja_signature("鈴木 花子", "経理部", "h.suzuki@sample-shoji.example")
+            + "\n\n________________________________\n"
+            "差出人: 山田 太郎 <yamada.taro.0415@gmail.com>\n"
+            "送信日時: 2022年3月8日 9:58\n"
+            "宛先: 鈴木 花子 <h.suzuki@sample-shoji.example>\n"
+            "件名: 請求書の件\n\n" + original)
+    b.mails["14-inline-forward-from-staff.eml"] = message([
+        received("PC-SUZUKI (unknown [198.51.100.7])", "mail.sample-shoji.example (Postfix)",
+                 "ESMTPSA", "14a", "security@sample-shoji.example", when,
+                 "Authenticated sender: h.suzuki@sample-shoji.example"),
+        ("Return-Path", "<h.suzuki@sample-shoji.example>"),
+        ("From", address("鈴木 花子", "h.suzuki@sample-shoji.example", "UTF-8")),
+        ("To", address("情報システム部", "security@sample-shoji.example", "UTF-8")),
+        ("Subject", encoded_words("FW: 請求書の件", "UTF-8")),
+        ("Date", rfc5322_date(when)),
+        ("Message-ID", "<20220308104705.IT0308@sample-shoji.example>"),
+    ], text_part(body, "UTF-8", "base64"),
+        [attachment_part("請求書_0308.xlsm", xlsm,
+                         "application/vnd.ms-excel.sheet.macroEnabled.12", "rfc2231-utf8")],
+        "----=_inline_fwd_20220308_0014")
+    b.attachments["14"] = [("請求書_0308.xlsm", xlsm)]
     return b
 
 
@@ -1701,7 +1734,7 @@ EXPECTED = [
      "attachment.encrypted-archive-password-in-body attachment.xlm-macro "
      "content.enable-macro-lure"),
     ("08-identity-misused-download-link.eml", "identity-misused-external", "yes",
-     "sender.display-name-mismatch identity.company-in-body thread.hijacked-reply "
+     "sender.display-name-mismatch identity.employee-in-display-name thread.hijacked-reply "
      "url.download-link content.lure-keywords"),
     ("09-not-suspicious-partner-invoice-pdf.eml", "not-suspicious", "no", ""),
     ("10-not-suspicious-internal-notice.eml", "not-suspicious", "no", ""),
@@ -1710,16 +1743,22 @@ EXPECTED = [
     ("12-identity-misused-reply-chain-iso.eml", "identity-misused-external", "yes",
      "thread.hijacked-reply identity.employee-in-quoted-thread attachment.disk-image "
      "attachment.lnk"),
-    ("13-forwarded-suspicious-mail-to-it.eml", "identity-misused-external", "yes",
+    # The carrier of 13 is one of ours passing the mail on; the attached mail is judged alone.
+    ("13-forwarded-suspicious-mail-to-it.eml", "not-suspicious", "no", ""),
+    ("13-forwarded-suspicious-mail-to-it.eml#part=2", "identity-misused-external", "yes",
      "sender.freemail sender.display-name-mismatch thread.hijacked-reply "
-     "identity.employee-in-quoted-thread attachment.office-macro attachment.macro-autoexec attachment.xlm-macro"),
+     "identity.employee-in-quoted-thread attachment.office-macro attachment.macro-autoexec "
+     "attachment.xlm-macro"),
+    ("14-inline-forward-from-staff.eml", "identity-misused-external", "yes",
+     "sender.own-domain forward.inline attachment.office-macro attachment.macro-autoexec "
+     "attachment.xlm-macro"),
 ]
 
 
 def main() -> int:
     built = make_all()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    assert sorted(built.mails) == [e[0] for e in EXPECTED]
+    assert sorted(built.mails) == sorted({e[0].split("#")[0] for e in EXPECTED})
     for file_name, raw in built.mails.items():
         (OUT_DIR / file_name).write_bytes(raw)
     tsv = "file\tscenario\temotet_like\tkey_findings\n" + "".join(

@@ -155,6 +155,9 @@ verdict::Analysis analyze_message(core::Message&& message, const AnalysisContext
   // Recursion is bounded by Limits::mime_depth: each level is one level of MIME nesting.
   for (auto& inner : attached) {
     analysis.attached.push_back(analyze_message(std::move(inner), context, limits));
+    if (!analysis.message.envelope.from.empty()) {
+      analysis.attached.back().forwarded_by = analysis.message.envelope.from.front();
+    }
   }
   return analysis;
 }

@@ -36,23 +36,34 @@ void Collector::add(std::string_view id, core::Severity severity, std::string ja
                                              std::move(part)});
 }
 
-void Collector::reference(int employee, std::string_view where) {
+void Collector::reference(int employee, std::string_view where, bool in_inline_forward) {
   const auto& employees = matcher_.profile().employees;
   if (employee < 0 || static_cast<std::size_t>(employee) >= employees.size()) return;
-  auto found =
-      std::ranges::find(evidence_.employees_referenced, employee, &EmployeeReference::employee);
-  if (found == evidence_.employees_referenced.end()) {
-    const profile::Employee& person = employees[static_cast<std::size_t>(employee)];
-    EmployeeReference added;
-    added.employee = employee;
-    if (!person.names.empty()) added.name = person.names.front();
-    if (!person.emails.empty()) added.email = person.emails.front();
-    evidence_.employees_referenced.push_back(std::move(added));
-    found = std::prev(evidence_.employees_referenced.end());
-  }
-  if (std::ranges::find(found->where, where) == found->where.end()) {
-    found->where.emplace_back(where);
-  }
+  auto add_to = [&](std::vector<EmployeeReference>& references) {
+    auto found = std::ranges::find(references, employee, &EmployeeReference::employee);
+    if (found == references.end()) {
+      const profile::Employee& person = employees[static_cast<std::size_t>(employee)];
+      EmployeeReference added;
+      added.employee = employee;
+      if (!person.names.empty()) added.name = person.names.front();
+      if (!person.emails.empty()) added.email = person.emails.front();
+      references.push_back(std::move(added));
+      found = std::prev(references.end());
+    }
+    if (std::ranges::find(found->where, where) == found->where.end()) {
+      found->where.emplace_back(where);
+    }
+  };
+  add_to(evidence_.employees_referenced);
+  if (in_inline_forward && evidence_.inline_forward) add_to(evidence_.inline_forward->references);
+}
+
+std::optional<int> Collector::employee_of(std::string_view address,
+                                          std::string_view display_name) const {
+  if (auto employee = matcher_.employee_by_address(address)) return employee;
+  if (display_name.empty()) return std::nullopt;
+  const std::vector<int> named = matcher_.employees_by_display_name(display_name);
+  return named.size() == 1 ? std::optional<int>(named.front()) : std::nullopt;
 }
 
 std::string Collector::employee_label(int employee) const {

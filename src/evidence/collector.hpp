@@ -1,6 +1,7 @@
 // Internal to the evidence module: the state one collect() call fills, shared by the identity
 // and content passes.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,8 +30,13 @@ class Collector {
 
   void add(std::string_view id, core::Severity severity, std::string ja, std::string en,
            std::string evidence_text, std::string part = {});
-  void reference(int employee, std::string_view where);
-  std::string employee_label(int employee) const;  // "山田 太郎 (t.yamada@x.example)"
+  // Also into the inline forward's own references when the hit is inside the forwarded mail.
+  void reference(int employee, std::string_view where, bool in_inline_forward = false);
+  std::string employee_label(int employee) const;
+  // A person written in a quote or header block: the employee whose address it is, else the one
+  // employee its display name names.
+  std::optional<int> employee_of(std::string_view address, std::string_view display_name)
+      const;  // "山田 太郎 (t.yamada@x.example)"
   // The sender is one of ours by address and the mail did not visibly come from outside:
   // our names in its text are then ordinary.
   bool sender_is_ours() const;

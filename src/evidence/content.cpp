@@ -1,6 +1,7 @@
 // The content pass of collect(): what the mail's own text says. Only inline text bodies of the
 // top message and of attached (forwarded) messages are read, never attachment content.
 #include <algorithm>
+#include <optional>
 
 #include "core/text.hpp"
 #include "evidence/collector.hpp"
@@ -27,7 +28,34 @@ struct TextBody {
   std::string folded;  // NFKC text
   bool forwarded;      // inside an attached message/rfc822
   std::size_t quote_start = std::string::npos;
+  bool inline_forward = false;  // carries Evidence::inline_forward
 };
+
+// A stretch of one body read for names, company, lure words and passwords: its new text and its
+// quote. An inline forward's body is two: the reporter's note above the block and the
+// forwarded mail below it (the block itself is read by inline_forward()).
+struct Segment {
+  std::string_view fresh, quoted;
+  const TextBody* body;
+  bool in_inline_forward;
+};
+
+std::vector<Segment> segments_of(const std::vector<TextBody>& bodies,
+                                 const std::optional<InlineForward>& forward) {
+  std::vector<Segment> segments;
+  for (const TextBody& body : bodies) {
+    std::string_view text = body.folded;
+    std::size_t from = 0;
+    if (body.inline_forward && forward) {
+      segments.push_back({text.substr(0, forward->block_start), {}, &body, false});
+      from = std::min(forward->body_start, text.size());
+    }
+    std::size_t quote = std::clamp(body.quote_start, from, text.size());
+    segments.push_back(
+        {text.substr(from, quote - from), text.substr(quote), &body, body.inline_forward});
+  }
+  return segments;
+}
 
 bool is_text_body(const core::Part& part) {
   return !part.is_multipart && !part.is_attachment &&
@@ -153,16 +181,27 @@ void Collector::content() {
     if (!seen) evidence_.quoted_participants.push_back(std::move(person));
   };
   bool forward_found = false;
+  // quoted_participants[forwarded_people_begin, forwarded_people_end) are the inline-forwarded
+  // mail's own thread.
+  std::size_t forwarded_people_begin = 0, forwarded_people_end = 0;
   for (TextBody& body : bodies) {
     if (!forward_found && !body.forwarded) {
       forward_found = inline_forward(body.folded, body.part, prefixes.forward_first);
+      body.inline_forward = forward_found;
     }
-    QuotedThread thread = parse_quoted_thread(body.folded);
+    // Only the forwarded mail's text below its block can quote a thread: the block names its
+    // sender and recipients, which inline_forward() has read.
+    const std::size_t scan_from = body.inline_forward ? evidence_.inline_forward->body_start : 0;
+    if (body.inline_forward) forwarded_people_begin = evidence_.quoted_participants.size();
+    QuotedThread thread = parse_quoted_thread(std::string_view(body.folded).substr(scan_from));
     // A forwarded message is itself the quote.
-    body.quote_start = body.forwarded ? 0 : thread.start;
+    body.quote_start = body.forwarded ? 0
+                       : thread.found ? scan_from + thread.start
+                                      : std::string::npos;
     evidence_.has_quoted_thread |= thread.found;
     lists_recipients |= thread.lists_recipients;
     for (QuotedParticipant& person : thread.participants) add_participant(std::move(person));
+    if (body.inline_forward) forwarded_people_end = evidence_.quoted_participants.size();
     for (std::string& marker : thread.markers) {
       if (evidence_.quote_markers.size() < 5) evidence_.quote_markers.push_back(std::move(marker));
     }
@@ -187,11 +226,8 @@ void Collector::content() {
   bool thread_has_ours = false;
   std::string thread_partner;
   for (QuotedParticipant& person : evidence_.quoted_participants) {
-    if (auto employee = matcher_.employee_by_address(person.address)) {
+    if (auto employee = employee_of(person.address, person.display_name)) {
       person.employee = *employee;
-    } else if (!person.display_name.empty()) {
-      std::vector<int> named = matcher_.employees_by_display_name(person.display_name);
-      if (named.size() == 1) person.employee = named.front();
     }
     std::string domain = profile::address_domain(person.address);
     profile::DomainMatch match = matcher_.classify_domain(domain);
@@ -252,13 +288,15 @@ void Collector::content() {
             ? subject_evidence
             : subject_evidence + " / " + evidence_.quote_markers.front());
   }
-  for (const QuotedParticipant& person : evidence_.quoted_participants) {
+  for (std::size_t index = 0; index < evidence_.quoted_participants.size(); ++index) {
+    const QuotedParticipant& person = evidence_.quoted_participants[index];
     if (person.employee < 0) continue;
     bool first_time = std::ranges::none_of(evidence_.employees_referenced, [&](const auto& ref) {
       return ref.employee == person.employee &&
              std::ranges::find(ref.where, "quoted-thread") != ref.where.end();
     });
-    reference(person.employee, "quoted-thread");
+    reference(person.employee, "quoted-thread",
+              index >= forwarded_people_begin && index < forwarded_people_end);
     if (!first_time) continue;
     std::string label = employee_label(person.employee);
     std::string other_ja =
@@ -285,25 +323,22 @@ void Collector::content() {
   bool ours = sender_is_ours() || evidence_.from_domain_match.kind == profile::DomainKind::own;
   std::string lure_text = envelope.subject;
   std::vector<std::string> own_passwords, quoted_passwords;
-  for (const TextBody& body : bodies) {
-    std::string_view text = body.folded;
-    std::string_view fresh = text.substr(0, std::min(body.quote_start, text.size()));
-    std::string_view quoted = text.substr(fresh.size());
-
+  for (const auto& [fresh, quoted, body, in_forward] :
+       segments_of(bodies, evidence_.inline_forward)) {
     if (!quoted.empty()) {
       for (const profile::NameHit& hit : matcher_.find_employee_names(quoted)) {
-        if (!hit.family_only) reference(hit.employee, "quoted-thread");
+        if (!hit.family_only) reference(hit.employee, "quoted-thread", in_forward);
       }
     }
     Layout layout = layout_of(fresh);
     for (const profile::NameHit& hit : matcher_.find_employee_names(fresh)) {
       if (hit.honorific || hit.offset < layout.greeting_end) {
-        reference(hit.employee, "recipient");
+        reference(hit.employee, "recipient", in_forward);
         continue;
       }
       if (hit.family_only) continue;
       bool signature = hit.offset >= layout.signature_start;
-      reference(hit.employee, signature ? "signature" : "body");
+      reference(hit.employee, signature ? "signature" : "body", in_forward);
       if (ours || evidence_.from_employee == hit.employee) continue;
       std::string label = employee_label(hit.employee);
       add("identity.employee-in-body", signature ? core::Severity::medium : core::Severity::low,
@@ -312,12 +347,15 @@ void Collector::content() {
               " は当社のアドレスではありません。",
           std::string(signature ? "The signature" : "The body") + " names our employee " + label +
               ", but the sender " + evidence_.from.address + " is not one of our addresses.",
-          std::string(core::utf8_prefix(hit.matched, 200)), body.part);
+          std::string(core::utf8_prefix(hit.matched, 200)), body->part);
     }
     // Our name in the greeting ("株式会社サンプル商事\nご担当者様") addresses us; after it, the
     // mail speaks as us.
     std::string_view after_greeting = fresh.substr(std::min(layout.greeting_end, fresh.size()));
     if (auto company = matcher_.find_company_name(after_greeting)) {
+      if (in_forward && evidence_.inline_forward->company_reference.empty()) {
+        evidence_.inline_forward->company_reference = *company;
+      }
       if (evidence_.company_reference.empty()) {
         evidence_.company_reference = *company;
         if (!ours) {
@@ -328,7 +366,7 @@ void Collector::content() {
                   " は当社のアドレスではありません。",
               "The text names our company \"" + *company + "\", but the sender " +
                   evidence_.from.address + " is not one of our addresses.",
-              *company, body.part);
+              *company, body->part);
         }
       }
     }

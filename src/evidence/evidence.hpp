@@ -53,6 +53,17 @@ struct InlineForward {
   std::optional<int> employee;        // the address is this employee's
   std::optional<int> named_employee;  // the display name names this employee, the address is
                                       // not theirs
+  // 宛先/To and Cc of the block: who received the original (often the reporter), not people
+  // of a quoted thread.
+  std::vector<core::Mailbox> recipients;
+  // Byte offsets in the folded body text: where the block opens, where the original's own
+  // body starts after it.
+  std::size_t block_start = 0;
+  std::size_t body_start = 0;
+  // Our employees and company as the forwarded mail itself uses them (its sender, recipients,
+  // text and quoted thread), without the reporter's own note: the verdict judges these.
+  std::vector<EmployeeReference> references;
+  std::string company_reference;
 };
 
 struct Url {

@@ -17,21 +17,28 @@ constexpr std::size_t kMaxLines = 20000;
 constexpr std::size_t kMaxGap = 2;
 constexpr std::size_t kBlockLines = 12;
 constexpr std::size_t kMaxValueBytes = 256;
+constexpr std::size_t kMaxRecipients = 50;
 
 struct Block {
   std::string_view marker, from, sent, subject;
+  std::vector<std::string_view> recipients;  // 宛先/To and Cc values
+  std::size_t start = 0, body_start = 0;     // byte offsets in the folded text
 };
 
 // The header block starting at lines[start] (after at most kMaxGap blank lines), or nullopt when
-// it has no sender or neither date nor subject.
-std::optional<Block> read_block(const std::vector<std::string_view>& lines, std::size_t start,
-                                std::string_view marker) {
+// it has no sender or neither date nor subject. `marker` is a line of `lines`, all of which view
+// `folded`.
+std::optional<Block> read_block(std::string_view folded, const std::vector<std::string_view>& lines,
+                                std::size_t start, std::string_view marker) {
+  auto offset_of = [&](std::string_view line) {
+    return static_cast<std::size_t>(line.data() - folded.data());
+  };
   std::size_t at = start;
   for (std::size_t gap = 0; at < lines.size() && gap < kMaxGap && trim_spaces(lines[at]).empty();
        ++gap) {
     ++at;
   }
-  Block block{marker, {}, {}, {}};
+  Block block{marker, {}, {}, {}, {}, offset_of(marker), 0};
   for (std::size_t end = std::min(lines.size(), at + kBlockLines); at < end; ++at) {
     bool quoted = false;
     std::string_view line = unquote(lines[at], &quoted);
@@ -42,7 +49,9 @@ std::optional<Block> read_block(const std::vector<std::string_view>& lines, std:
                              : key == HeaderKey::subject ? &block.subject
                                                          : nullptr;
     if (slot != nullptr && slot->empty()) *slot = value;
+    if (key == HeaderKey::to || key == HeaderKey::cc) block.recipients.push_back(value);
   }
+  block.body_start = at < lines.size() ? offset_of(lines[at]) : folded.size();
   if (block.from.empty() || (block.sent.empty() && block.subject.empty())) return std::nullopt;
   return block;
 }
@@ -60,11 +69,11 @@ std::optional<Block> find_forward(std::string_view folded, bool forward_subject)
     const SeparatorKind separator = separator_kind(line);
     if (separator != SeparatorKind::none) {
       if (separator == SeparatorKind::original && !forward_subject) return std::nullopt;
-      return read_block(lines, index + 1, line);
+      return read_block(folded, lines, index + 1, lines[index]);
     }
     const HeaderKey key = header_line(line).first;
     if (key == HeaderKey::from || key == HeaderKey::subject) {
-      auto block = read_block(lines, index, line);
+      auto block = read_block(folded, lines, index, lines[index]);
       if (block) return forward_subject ? block : std::nullopt;
     }
   }
@@ -89,6 +98,14 @@ bool Collector::inline_forward(std::string_view folded, const std::string& part,
   forward.subject = bounded(block->subject);
   forward.marker = bounded(block->marker);
   forward.part = part;
+  forward.block_start = block->start;
+  forward.body_start = block->body_start;
+  for (std::string_view value : block->recipients) {
+    for (const QuotedParticipant& person : parse_people(value)) {
+      if (forward.recipients.size() >= kMaxRecipients) break;
+      forward.recipients.push_back({bounded(person.display_name), bounded(person.address)});
+    }
+  }
   forward.domain = profile::address_domain(forward.sender.address);
   if (!forward.domain.empty()) forward.domain_match = matcher_.classify_domain(forward.domain);
   forward.employee = matcher_.employee_by_address(forward.sender.address);
@@ -149,6 +166,16 @@ bool Collector::inline_forward(std::string_view folded, const std::string& part,
   add("forward.inline", core::Severity::info, std::move(ja), std::move(en),
       forward.marker + " / " + sender, part);
   evidence_.inline_forward = std::move(forward);
+  const InlineForward& stored = *evidence_.inline_forward;
+  if (stored.employee) reference(*stored.employee, "from-address", true);
+  if (stored.named_employee) reference(*stored.named_employee, "display-name", true);
+  // Whoever received the original was targeted by it; their name in the block is no thread
+  // stolen from them.
+  for (const core::Mailbox& recipient : stored.recipients) {
+    if (auto employee = employee_of(recipient.address, recipient.display_name)) {
+      reference(*employee, "recipient", true);
+    }
+  }
   return true;
 }
 

@@ -225,6 +225,20 @@ Json analysis_to_json(const verdict::Analysis& analysis, Lang lang) {
   for (const auto& mailbox : env.to) to.push_back(mailbox_to_json(mailbox));
   out["to"] = std::move(to);
   out["analysis_failed"] = analysis.failed;
+  if (ev.inline_forward) {
+    const auto& forward = *ev.inline_forward;
+    out["forwarded"] = {{"kind", "inline"},
+                        {"from", mailbox_to_json(forward.sender)},
+                        {"date", forward.date},
+                        {"subject", forward.subject},
+                        {"forwarded_by", env.from.empty() ? "" : env.from.front().address}};
+  } else if (analysis.forwarded_by) {
+    out["forwarded"] = {{"kind", "attached"},
+                        {"from", out["from"]},
+                        {"date", env.date},
+                        {"subject", env.subject},
+                        {"forwarded_by", analysis.forwarded_by->address}};
+  }
   Json contributions = Json::array();
   for (const auto& c : v.contributions)
     contributions.push_back({{"id", c.id}, {"points", c.points}});

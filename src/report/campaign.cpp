@@ -8,6 +8,7 @@
 #include "evidence/routing.hpp"
 #include "profile/matcher.hpp"
 #include "report/format.hpp"
+#include "verdict/verdict.hpp"
 
 namespace emotriage::report {
 
@@ -151,7 +152,10 @@ void Campaign::add(const verdict::Analysis& analysis) {
 
 void Campaign::add_people(const verdict::Analysis& analysis) {
   const auto& ev = analysis.evidence;
-  for (const auto& reference : ev.employees_referenced) {
+  // An inline forward by one of ours stands for the forwarded mail: its people, not the reporter's.
+  const bool forwarded = verdict::judged_by_inline_forward(ev);
+  for (const auto& reference :
+       forwarded ? ev.inline_forward->references : ev.employees_referenced) {
     std::string target = reference.email.empty() ? reference.name : reference.email;
     add_unique(our_addresses_, reference.email);
     if (impersonates(reference)) {
@@ -171,7 +175,7 @@ void Campaign::add_people(const verdict::Analysis& analysis) {
   }
   bool real_send = analysis.verdict.scenario == verdict::Scenario::own_account_compromised ||
                    ev.from_employee.has_value();
-  if (ev.from_domain_match.kind == profile::DomainKind::own && real_send) {
+  if (!forwarded && ev.from_domain_match.kind == profile::DomainKind::own && real_send) {
     add_unique(our_addresses_, core::ascii_lower(ev.from.address));
   }
 }
@@ -179,12 +183,17 @@ void Campaign::add_people(const verdict::Analysis& analysis) {
 void Campaign::add_sender(const verdict::Analysis& analysis) {
   const auto& ev = analysis.evidence;
   const auto scenario = analysis.verdict.scenario;
-  if (ev.from.address.empty()) return;
-  std::string address = core::ascii_lower(ev.from.address);
+  // An inline forward by one of ours: the forwarded sender, not the colleague who reported it.
+  const bool forwarded = verdict::judged_by_inline_forward(ev);
+  const core::Mailbox& from = forwarded ? ev.inline_forward->sender : ev.from;
+  const profile::DomainMatch& match =
+      forwarded ? ev.inline_forward->domain_match : ev.from_domain_match;
+  if (from.address.empty()) return;
+  std::string address = core::ascii_lower(from.address);
   // Mail that pretends to be us without being a real send of ours: what the notice warns about.
   if (scenario == verdict::Scenario::own_address_spoofed ||
       scenario == verdict::Scenario::identity_misused_external) {
-    ++forged_[{address, ev.from.display_name}];
+    ++forged_[{address, from.display_name}];
   }
   if (scenario != verdict::Scenario::identity_misused_external &&
       scenario != verdict::Scenario::external_malspam) {
@@ -192,8 +201,7 @@ void Campaign::add_sender(const verdict::Analysis& analysis) {
   }
   Sender& sender = senders_[address];
   ++sender.messages;
-  add_unique(sender.display_names, ev.from.display_name);
-  const auto& match = ev.from_domain_match;
+  add_unique(sender.display_names, from.display_name);
   if (match.kind == profile::DomainKind::lookalike_own ||
       match.kind == profile::DomainKind::lookalike_partner) {
     sender.imitates = match.imitated;

@@ -178,12 +178,14 @@ void add_unique(std::vector<std::string>& list, std::string value) {
 
 class Planner {
  public:
-  Planner(const Inputs& inputs, Verdict& verdict)
-      : in_(inputs), ev_(inputs.evidence), v_(verdict) {}
+  // `reporter`: who forwarded the judged mail inline, empty when the mail is judged as it came.
+  Planner(const Inputs& inputs, std::string_view reporter, Verdict& verdict)
+      : in_(inputs), ev_(inputs.evidence), reporter_(reporter), v_(verdict) {}
 
   void plan() {
     if (!v_.suspicious) return;
     handle_mail();
+    if (!reporter_.empty()) ask_for_original();
     switch (v_.scenario) {
       case Scenario::own_account_compromised:
         own_account();
@@ -222,6 +224,18 @@ class Planner {
         "Do not open this mail's attachments or links; keep the mail itself (.eml/.msg) as "
         "evidence. If anyone opened them, disconnect that PC from the network and check it (e.g. "
         "with EmoCheck).");
+  }
+
+  // The inline forward kept the text but not the headers that tell a real send from a forgery.
+  void ask_for_original() {
+    add(1, "get-original-mail", std::string(reporter_),
+        sentence("{} さんに、不審なメールを「添付ファイルとして転送」(.msg / .eml) で送り直して"
+                 "もらってください。本文に貼り付けた転送では、元のメールの経路と認証結果が失われて"
+                 "います。",
+                 reporter_),
+        sentence("Ask {} to forward the suspicious mail again as an attachment (.msg/.eml): "
+                 "the inline forward lost the original's route and authentication headers.",
+                 reporter_));
   }
 
   void own_account() {
@@ -282,6 +296,19 @@ class Planner {
           sentence("Our address is being forged. Publish a strict SPF (-all) for {}, sign with "
                    "DKIM and publish DMARC with p=quarantine or stronger.",
                    domain));
+    }
+    if (!reporter_.empty()) {
+      // Without the original's headers, a forgery and a send from a stolen account look alike.
+      add(5, "check-logs", ev_.from.address,
+          sentence("メールサーバーのログで、このメールが {} から当社のサーバーを通って送られたかを"
+                   "確認してください (emotriage logs)。通っていれば、そのアカウントが乗っ取られて"
+                   "います。すぐにパスワードを変更してください。",
+                   ev_.from.address),
+          sentence("Check in the mail-server logs whether this mail left our servers from {} "
+                   "(emotriage logs). If it did, that account is compromised: change its "
+                   "passwords at once.",
+                   ev_.from.address));
+      return;
     }
     add(5, "check-logs", ev_.from.address,
         "念のため、メールサーバーのログでこのメールが当社のサーバーを通っていないことを確認してくだ"
@@ -408,33 +435,15 @@ class Planner {
 
   const Inputs& in_;
   const evidence::Evidence& ev_;
+  std::string_view reporter_;
   Verdict& v_;
 };
 
-// One of ours forwarded the suspicious mail inline (forward.inline): the mail to judge is the
-// forwarded one, so its sender takes the sender's place and the reporter is not blamed.
-bool reported_inline(const evidence::Evidence& ev) {
-  return ev.inline_forward &&
-         (ev.from_domain_match.kind == profile::DomainKind::own || ev.from_employee.has_value());
-}
-
-void add_reference(evidence::Evidence& view, const profile::Profile& profile, int employee,
-                   std::string_view where) {
-  if (employee < 0 || static_cast<std::size_t>(employee) >= profile.employees.size()) return;
-  const profile::Employee& person = profile.employees[static_cast<std::size_t>(employee)];
-  evidence::EmployeeReference reference;
-  reference.employee = employee;
-  if (!person.names.empty()) reference.name = person.names.front();
-  if (!person.emails.empty()) reference.email = person.emails.front();
-  reference.where.emplace_back(where);
-  view.employees_referenced.push_back(std::move(reference));
-}
-
 // The evidence as if the forwarded mail had arrived itself: its sender from the forward's block,
-// route and authentication unknown (the original's headers are gone), and the reporter's own
-// address, signature and company name no longer count as our identity being used.
-evidence::Evidence as_forwarded_sender(const evidence::Evidence& ev,
-                                       const profile::Profile& profile) {
+// route and authentication unknown (the original's headers are gone), and only what the
+// forwarded mail itself uses of ours (not the reporter's address, note and signature, nor the
+// block's recipients as a quoted thread).
+evidence::Evidence as_forwarded_sender(const evidence::Evidence& ev) {
   const evidence::InlineForward& forward = *ev.inline_forward;
   evidence::Evidence view = ev;
   view.from = forward.sender;
@@ -445,13 +454,8 @@ evidence::Evidence as_forwarded_sender(const evidence::Evidence& ev,
   view.origin_evidence.clear();
   view.authenticated_account.clear();
   view.spf_fail = view.dkim_fail = view.dmarc_fail = false;
-  view.company_reference.clear();
-  if (ev.from_employee) {
-    std::erase_if(view.employees_referenced,
-                  [&](const auto& reference) { return reference.employee == *ev.from_employee; });
-  }
-  if (forward.employee) add_reference(view, profile, *forward.employee, "from-address");
-  if (forward.named_employee) add_reference(view, profile, *forward.named_employee, "display-name");
+  view.employees_referenced = forward.references;
+  view.company_reference = forward.company_reference;
   return view;
 }
 
@@ -477,8 +481,12 @@ void add_forwarded_sender_points(const evidence::InlineForward& forward, Scored&
   scored.contributions.push_back({"forward.inline", counted});
 }
 
-Scenario choose_scenario(const evidence::Evidence& ev) {
+// `forwarded_inline`: `ev` is the view of an inline-forwarded mail, whose headers are lost.
+Scenario choose_scenario(const evidence::Evidence& ev, bool forwarded_inline) {
   if (ev.from_domain_match.kind == profile::DomainKind::own) {
+    // Our address in a pasted block is text anyone can write: a forgery until the mail-server
+    // logs show it left our servers (the plan asks for exactly that check).
+    if (forwarded_inline) return Scenario::own_address_spoofed;
     switch (ev.origin) {
       case evidence::Origin::own_server_authenticated:
       case evidence::Origin::own_server:
@@ -494,7 +502,7 @@ Scenario choose_scenario(const evidence::Evidence& ev) {
   return uses_our_identity(ev) ? Scenario::identity_misused_external : Scenario::external_malspam;
 }
 
-void summarise(const Inputs& inputs, Verdict& v) {
+void summarise(const Inputs& inputs, bool forwarded_inline, Verdict& v) {
   const auto& ev = inputs.evidence;
   const std::string& from = ev.from.address;
   switch (v.scenario) {
@@ -518,6 +526,19 @@ void summarise(const Inputs& inputs, Verdict& v) {
       }
       break;
     case Scenario::own_address_spoofed:
+      if (forwarded_inline) {
+        v.summary_ja = sentence(
+            "当社のアドレス {} を差出人とする Emotet 型のメールが、本文に貼り付けて転送されました。"
+            "元のヘッダーが失われているため、偽装か、このアカウントの乗っ取りかは判断できません。"
+            "メールサーバーのログで当社のサーバーを通ったかを確認してください。",
+            from);
+        v.summary_en = sentence(
+            "Emotet-style mail with our address {} as sender, forwarded inline. Its headers are "
+            "lost, so a forgery cannot be told from a compromised account: check the mail-server "
+            "logs for whether it left our servers.",
+            from);
+        break;
+      }
       v.summary_ja = sentence(
           "当社のアドレス {} を偽装した Emotet 型のメールです。当社のサーバーは通っていません。"
           "SPF/DKIM/DMARC を強化し、お知らせを掲載してください。",
@@ -557,6 +578,10 @@ void summarise(const Inputs& inputs, Verdict& v) {
       v.summary_en = "Nothing Emotet-like was found.";
       break;
   }
+  if (v.suspicious && forwarded_inline && v.scenario != Scenario::own_address_spoofed) {
+    v.summary_ja += "(本文に貼り付けた転送から判定しました。元のメールを添付で入手してください。)";
+    v.summary_en += " (Judged from an inline forward: get the original mail as an attachment.)";
+  }
   if (v.suspicious && !v.emotet_like) {
     v.summary_ja +=
         "(添付ファイルや URL "
@@ -577,12 +602,19 @@ std::vector<const core::Finding*> all_findings(const core::Message& message,
   return out;
 }
 
+// The mail to judge is the forwarded one, so its sender takes the sender's place and the
+// reporter is not blamed.
+bool judged_by_inline_forward(const evidence::Evidence& ev) {
+  return ev.inline_forward &&
+         (ev.from_domain_match.kind == profile::DomainKind::own || ev.from_employee.has_value());
+}
+
 Verdict decide(const Inputs& inputs) {
   Verdict v;
   Scored scored = score_findings(all_findings(inputs.message, inputs.evidence, inputs.inspection));
   std::optional<evidence::Evidence> forwarded;
-  if (reported_inline(inputs.evidence)) {
-    forwarded = as_forwarded_sender(inputs.evidence, inputs.profile);
+  if (judged_by_inline_forward(inputs.evidence)) {
+    forwarded = as_forwarded_sender(inputs.evidence);
     add_forwarded_sender_points(*inputs.evidence.inline_forward, scored);
   }
   const Inputs judged{inputs.message, forwarded ? *forwarded : inputs.evidence, inputs.inspection,
@@ -591,9 +623,12 @@ Verdict decide(const Inputs& inputs) {
   v.score = std::min(100, scored.payload + scored.context);
   v.suspicious = v.score >= kSuspiciousScore;
   v.emotet_like = v.score >= kEmotetLikeScore && scored.payload > 0;
-  v.scenario = v.suspicious ? choose_scenario(judged.evidence) : Scenario::not_suspicious;
-  Planner(judged, v).plan();
-  summarise(judged, v);
+  v.scenario = v.suspicious ? choose_scenario(judged.evidence, forwarded.has_value())
+                            : Scenario::not_suspicious;
+  Planner(judged, forwarded ? std::string_view(inputs.evidence.from.address) : std::string_view(),
+          v)
+      .plan();
+  summarise(judged, forwarded.has_value(), v);
   return v;
 }
 

@@ -67,4 +67,8 @@ std::vector<const core::Finding*> all_findings(const core::Message& message,
 
 Verdict decide(const Inputs& inputs);
 
+// One of ours forwarded the mail inline (forward.inline): decide() judges the forwarded mail, so
+// its sender and Evidence::inline_forward->references stand for the mail, not the reporter's.
+bool judged_by_inline_forward(const evidence::Evidence& evidence);
+
 }  // namespace emotriage::verdict

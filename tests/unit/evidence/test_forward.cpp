@@ -90,5 +90,30 @@ TEST(InlineForward, EnglishOutlookBlockUnderReplySubjectIsAReply) {
   EXPECT_FALSE(collect_mail("FW: Order", "> old text\n> more\n" + block).inline_forward);
 }
 
+TEST(InlineForward, BlockRecipientsAreRecipientsAndTheOriginalsThreadIsKept) {
+  // The forwarded mail is itself a hijacked reply: the thread below its block is quoted; the
+  // block's 宛先 (the reporter, 髙橋) is not.
+  const Evidence evidence = collect_mail(
+      "FW: RE: =?UTF-8?B?6KuL5rGC5pu4?=",
+      "確認をお願いします。\n\n________________________________\n"
+      "差出人: Partner <p@partner.example>\n送信日時: 2022年3月7日 8:41\n"
+      "宛先: 髙橋 <i.takahashi@sample-shoji.example>\n件名: RE: 請求書\n\n"
+      "ご確認ください。\n\n-----Original Message-----\n"
+      "差出人: 山田 太郎 <t.yamada@sample-shoji.example>\n送信日時: 2022年2月1日 9:00\n"
+      "宛先: p@partner.example\n件名: 請求書\n\n前回の件です。\n");
+  ASSERT_TRUE(evidence.inline_forward.has_value());
+  const InlineForward& forward = *evidence.inline_forward;
+  ASSERT_EQ(forward.recipients.size(), 1u);
+  EXPECT_EQ(forward.recipients.front().address, "i.takahashi@sample-shoji.example");
+  EXPECT_LT(forward.block_start, forward.body_start);
+  for (const QuotedParticipant& person : evidence.quoted_participants) {
+    EXPECT_NE(person.address, "i.takahashi@sample-shoji.example");
+  }
+  // 山田 is in the original's own quoted thread: that counts, for the forwarded mail too.
+  ASSERT_EQ(forward.references.size(), 1u);
+  EXPECT_EQ(forward.references.front().email, "t.yamada@sample-shoji.example");
+  EXPECT_EQ(forward.references.front().where, std::vector<std::string>{"quoted-thread"});
+}
+
 }  // namespace
 }  // namespace emotriage::evidence
