@@ -9,6 +9,7 @@ runtime_build=(
   libgmime-3.0-dev libglib2.0-dev libicu-dev libuchardet-dev libgumbo-dev libssl-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libpsl-dev libidn2-dev libarchive-dev
   libmagic-dev libfuzzy-dev libyara-dev zlib1g-dev
+  libsqlite3-dev
 )
 tests=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-16 libclang-rt-16-dev clang-format pflogsumm
