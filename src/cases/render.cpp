@@ -310,10 +310,10 @@ std::string list_text(const std::vector<CaseSummary>& cases, Lang lang) {
   if (cases.empty()) return tr(lang, "案件はありません。\n", "No cases.\n");
   std::ostringstream out;
   for (const auto& c : cases) {
-    out << visible(c.name) << "  " << c.created_at << "  " << c.messages
-        << tr(lang, " 通 (不審 ", " mails (") << c.suspicious
-        << tr(lang, ")  未完了 ", " suspicious)  open items ") << c.items_open << "/" << c.items
-        << "\n";
+    out << visible(c.name) << "  " << c.created_at << "  " << c.mails
+        << tr(lang, " 通 (解析 ", " mails (") << c.messages << tr(lang, " 通, 不審 ", " analysed, ")
+        << c.suspicious << tr(lang, ")  未完了 ", " suspicious)  open items ") << c.items_open
+        << "/" << c.items << "\n";
   }
   return out.str();
 }
@@ -323,6 +323,7 @@ Json list_json(const std::vector<CaseSummary>& cases) {
   for (const auto& c : cases) {
     out.push_back({{"name", c.name},
                    {"created_at", c.created_at},
+                   {"mails", c.mails},
                    {"messages", c.messages},
                    {"suspicious", c.suspicious},
                    {"items", c.items},

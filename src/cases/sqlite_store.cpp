@@ -186,6 +186,7 @@ class SqliteStore final : public Store {
   core::Result<std::vector<CaseSummary>> list_cases() override {
     Statement query(db_,
                     "SELECT name, created_at,"
+                    " (SELECT count(*) FROM messages m WHERE m.case_id = c.id AND m.part = ''),"
                     " (SELECT count(*) FROM messages m WHERE m.case_id = c.id),"
                     " (SELECT count(*) FROM messages m WHERE m.case_id = c.id AND m.suspicious),"
                     " (SELECT count(*) FROM items i WHERE i.case_id = c.id),"
@@ -194,7 +195,8 @@ class SqliteStore final : public Store {
     std::vector<CaseSummary> cases;
     auto count = [&](int column) { return static_cast<std::uint64_t>(query.integer(column)); };
     bool read = query.each_row([&] {
-      cases.push_back({query.text(0), query.text(1), count(2), count(3), count(4), count(5)});
+      cases.push_back(
+          {query.text(0), query.text(1), count(2), count(3), count(4), count(5), count(6)});
     });
     if (!read) return std::unexpected(db_error(db_, "list cases"));
     return cases;

@@ -78,7 +78,9 @@ struct Event {
 
 struct CaseSummary {
   std::string name, created_at;
-  std::uint64_t messages = 0, suspicious = 0, items = 0, items_open = 0;
+  std::uint64_t mails = 0;     // as read
+  std::uint64_t messages = 0;  // analysed: the mails and the mails attached to them
+  std::uint64_t suspicious = 0, items = 0, items_open = 0;
 };
 
 struct CaseData {

@@ -88,7 +88,8 @@ with tempfile.TemporaryDirectory() as tmp:
     check("re-import", b"0 mails stored, 13 already there" in r.stderr, r.stderr)
 
     listed = json.loads(run(["case", "list", "--db", db, "--format", "json"]).stdout)
-    check("case list", [(c["name"], c["messages"]) for c in listed] == [("incident", 14)], listed)
+    check("case list", [(c["name"], c["mails"], c["messages"]) for c in listed] == [("incident", 13, 14)],
+          listed)
 
     shown = json.loads(run(["case", "show", "incident", "--db", db, "--format", "json"]).stdout)
     keys = [i["key"] for i in shown["items"]]
@@ -170,6 +171,23 @@ with tempfile.TemporaryDirectory() as tmp:
     check("xdg ledger", r.returncode == 0 and os.path.exists(os.path.join(tmp, "xdg", "emotriage", "cases.db")))
     r = run(["case", "list", "--format", "json"], env_extra={"EMOTRIAGE_DB": db})
     check("EMOTRIAGE_DB", r.returncode == 0 and json.loads(r.stdout)[0]["name"] == "incident")
+
+    # Two imports into one new ledger at once (both create the schema and the case): nothing lost.
+    shared = os.path.join(tmp, "shared.db")
+    mails = sorted(f"examples/incidents/{n}" for n in os.listdir(os.path.join(SOURCE, "examples", "incidents"))
+                   if n.endswith(".eml"))
+    env = dict(os.environ, EMOTRIAGE_NOW=NOW)
+    writers = [subprocess.Popen([BIN, "analyze", "--profile", "examples/profile.toml", "-j", "1", "--format", "json",
+                                 "--case", "together", "--db", shared] + half, cwd=SOURCE, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+               for half in (mails[0::2], mails[1::2])]
+    results = [(w.wait(timeout=300), w.stderr.read()) for w in writers]
+    check("concurrent imports", all(code == 1 for code, _ in results), results)
+    together = json.loads(run(["case", "show", "together", "--db", shared, "--format", "json"]).stdout)
+    alone = json.loads(run(["case", "show", "incident", "--db", db, "--format", "json"]).stdout)
+    check("concurrent imports lose nothing", together["messages"] == 14 and
+          sorted(i["key"] for i in together["items"]) == sorted(i["key"] for i in alone["items"]),
+          together["messages"])
 
     # kill -9 in the middle of a real import: the ledger stays intact, every stored mail complete,
     # and running the import again completes the case without duplicates.
