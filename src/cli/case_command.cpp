@@ -159,7 +159,8 @@ bool write_file(const std::string& path, std::string_view bytes, bool exclusive,
   return ok;
 }
 
-// --originals DIR: each stored mail as <sha256>.eml, and SHA256SUMS (`sha256sum -c` reads it).
+// --originals DIR: each stored mail as <sha256>.eml (.msg for Outlook files), and SHA256SUMS
+// (`sha256sum -c` reads it).
 bool export_originals(cases::Store& store, const cases::CaseData& data, const std::string& dir,
                       Lang lang) {
   if (!make_private_directories(dir)) {
@@ -178,7 +179,9 @@ bool export_originals(cases::Store& store, const cases::CaseData& data, const st
       ok = false;
       continue;
     }
-    const std::string name = message.sha256 + ".eml";
+    // An Outlook .msg (an OLE2 compound file) keeps its own format and extension.
+    const bool outlook = bytes->starts_with("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    const std::string name = message.sha256 + (outlook ? ".msg" : ".eml");
     if (!write_file((std::filesystem::path(dir) / name).string(), *bytes, true, lang)) {
       ok = false;
       continue;
