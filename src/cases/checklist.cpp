@@ -26,8 +26,7 @@ struct Kind {
 constexpr std::array<Kind, 11> kKinds = {{
     {"collect", 1, "①", "メールの収集", "Mails collected"},
     {"analyse", 2, "②", "メールの解析", "Mails analysed"},
-    {"identify-accounts", 3, "③", "差出人アカウントの特定 (当社か他社か)",
-     "Sending accounts identified (ours or not)"},
+    {"identify-accounts", 3, "③", "差出人アカウントの特定", "Sending accounts identified"},
     {"identify-people", 4, "④", "情報を使われた人の特定",
      "People whose information is used identified"},
     {"reset-mailbox", 5, "⑤", "メールボックスのパスワード変更", "Mailbox password reset"},

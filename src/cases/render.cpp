@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 #include <sstream>
 
 #include "cases/checklist.hpp"
@@ -68,7 +69,18 @@ Json stored_json(const std::string& text) {
 struct Counts {
   std::size_t mails = 0, analyses = 0, suspicious = 0, failed = 0, open = 0;
   std::string first_seen, last_seen;
+  // Steps ③ and ④ as report::Campaign saw each mail: our accounts to reset, outside senders to
+  // contact, people whose names are used.
+  std::set<std::string> our_accounts, outside_senders, people;
 };
+
+void add_targets(const Json& campaign, const char* list, std::set<std::string>& into) {
+  if (!campaign.is_object() || !campaign.contains(list)) return;
+  for (const auto& entry : campaign[list]) {
+    if (entry.is_object() && entry.value("target", "") != "")
+      into.insert(entry.value("target", ""));
+  }
+}
 
 Counts count(const CaseData& data) {
   Counts counts;
@@ -78,6 +90,10 @@ Counts count(const CaseData& data) {
     if (m.suspicious) ++counts.suspicious;
     Json analysis = stored_json(m.analysis_en);
     if (analysis.is_object() && analysis.value("analysis_failed", false)) ++counts.failed;
+    Json campaign = stored_json(m.campaign_json);
+    add_targets(campaign, "accounts_to_reset", counts.our_accounts);
+    add_targets(campaign, "senders_to_contact", counts.outside_senders);
+    add_targets(campaign, "employees_impersonated", counts.people);
     if (m.suspicious && !m.date.empty()) {
       if (counts.first_seen.empty() || m.date < counts.first_seen) counts.first_seen = m.date;
       if (counts.last_seen.empty() || m.date > counts.last_seen) counts.last_seen = m.date;
@@ -88,7 +104,7 @@ Counts count(const CaseData& data) {
   return counts;
 }
 
-// The item's label with the counts ① and ② stand for.
+// The item's label with the counts ① to ④ stand for.
 std::string label_with_counts(const Item& item, const Counts& counts, Lang lang) {
   std::string label = item_label(item, lang);
   if (item.kind == "collect")
@@ -100,6 +116,13 @@ std::string label_with_counts(const Item& item, const Counts& counts, Lang lang)
       label += tr(lang, ", 解析失敗 ", ", failed ") + std::to_string(counts.failed);
     label += ")";
   }
+  if (item.kind == "identify-accounts") {
+    label += tr(lang, " (当社 ", " (ours ") + std::to_string(counts.our_accounts.size()) +
+             tr(lang, ", 外部 ", ", outside ") + std::to_string(counts.outside_senders.size()) +
+             ")";
+  }
+  if (item.kind == "identify-people")
+    label += " (" + std::to_string(counts.people.size()) + tr(lang, " 人)", " people)");
   return label;
 }
 
@@ -226,6 +249,14 @@ std::vector<Block> incident_report(const CaseData& data, Lang lang) {
   item_table({"contact"}, false);
   heading(tr(lang, "お知らせ", "Notices"));
   item_table({"notice"}, false);
+  heading(tr(lang, "情報を使われた人", "People whose information is used"));
+  if (counts.people.empty()) {
+    paragraph(tr(lang, "該当なし", "None"));
+  } else {
+    Block people{Block::Type::table, {}, {tr(lang, "氏名", "Name")}, {}};
+    for (const auto& person : counts.people) people.rows.push_back({visible(person)});
+    doc.push_back(std::move(people));
+  }
   heading(tr(lang, "PC の確認", "PCs to check"));
   item_table({"check-pc"}, false);
   heading(tr(lang, "未完了の項目", "Open items"));
