@@ -60,7 +60,7 @@ def stored_rows(db):
     try:
         integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
         rows = con.execute("SELECT m.sha256, m.part, o.size, o.zlib, m.analysis_en FROM messages m"
-                           " JOIN originals o ON o.sha256 = m.sha256").fetchall()
+                           " JOIN originals o ON o.sha256 = m.sha256 ORDER BY m.id").fetchall()
     finally:
         con.close()
     return integrity, rows
@@ -144,6 +144,7 @@ with tempfile.TemporaryDirectory() as tmp:
     html = open(out, encoding="utf-8").read()
     check("export html", r.returncode == 0 and "Content-Security-Policy" in html, r.stderr)
     check("html inert", "<script" not in html and "&lt;script&gt;" in html)
+    check("html loads nothing", " src=" not in html and " href=" not in html and "url(" not in html)
     doc = json.loads(run(["case", "export", "incident", "--format", "json", "--db", db]).stdout)
     check("export json", len(doc["messages_stored"]) == 14 and len(doc["events"]) >= 5, doc.keys())
     check("export json analyses are the contract",
@@ -201,37 +202,50 @@ with tempfile.TemporaryDirectory() as tmp:
         import_args = ["analyze", "--profile", "examples/profile.toml", "-j", "1", "--format", "json",
                        "--case", "big", mbox]
         env = dict(os.environ, EMOTRIAGE_NOW=NOW)
-        victim = subprocess.Popen([BIN] + import_args + ["--db", big], cwd=SOURCE, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        stored_at_kill = 0
-        deadline = time.time() + 120
-        while time.time() < deadline and victim.poll() is None:
+        # Killed once some mails are in (fewer when a fast build would finish first).
+        for threshold in (40, 5, 1):
             if os.path.exists(big):
-                try:
-                    con = sqlite3.connect(big, timeout=5)
-                    stored_at_kill = con.execute("SELECT count(*) FROM messages WHERE part = ''").fetchone()[0]
-                    con.close()
-                except sqlite3.OperationalError:
-                    pass  # the schema is being created
-            if stored_at_kill >= 40:
+                os.remove(big)
+            for suffix in ("-wal", "-shm"):
+                if os.path.exists(big + suffix):
+                    os.remove(big + suffix)
+            victim = subprocess.Popen([BIN] + import_args + ["--db", big], cwd=SOURCE, env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stored_at_kill = 0
+            deadline = time.time() + 120
+            while time.time() < deadline and victim.poll() is None and stored_at_kill < threshold:
+                if os.path.exists(big):
+                    try:
+                        con = sqlite3.connect(big, timeout=5)
+                        stored_at_kill = con.execute("SELECT count(*) FROM messages WHERE part = ''").fetchone()[0]
+                        con.close()
+                    except sqlite3.OperationalError:
+                        pass  # the schema is being created
+                time.sleep(0.01)
+            still_running = victim.poll() is None
+            victim.kill()
+            victim.wait()
+            if still_running:
                 break
-            time.sleep(0.02)
-        still_running = victim.poll() is None
-        victim.kill()
-        victim.wait()
-        check("killed mid-way", still_running and 40 <= stored_at_kill < 300, stored_at_kill)
+        check("killed mid-way", still_running and 1 <= stored_at_kill < 300, stored_at_kill)
         integrity, rows = stored_rows(big)
         check("integrity after kill -9", integrity == "ok", integrity)
         check("every stored mail complete after kill -9", rows and all(complete(row) for row in rows), len(rows))
-        carriers_after_kill = sum(1 for row in rows if row[1] == "")
-        check("at most the mail in flight lost", carriers_after_kill >= stored_at_kill,
-              (carriers_after_kill, stored_at_kill))
+        carriers_after_kill = [row[0] for row in rows if row[1] == ""]
 
         r = run(import_args + ["--db", big], timeout=600)
         check("re-run after kill", r.returncode in (0, 1), r.stderr)
-        r_ref = run(import_args + ["--db", reference], timeout=600)
+        r = run(import_args + ["--db", reference], timeout=600)
+        check("reference import", r.returncode in (0, 1), r.stderr)
         integrity, rows = stored_rows(big)
         _, reference_rows = stored_rows(reference)
+        # With -j 1 mails are stored in input order: what the killed import stored is exactly the
+        # first mails of a complete import, nothing missing in between.
+        reference_carriers = [row[0] for row in reference_rows if row[1] == ""]
+        check("at most the mail in flight lost",
+              len(carriers_after_kill) >= stored_at_kill and
+              carriers_after_kill == reference_carriers[:len(carriers_after_kill)],
+              (len(carriers_after_kill), stored_at_kill))
         keys = sorted((row[0], row[1]) for row in rows)
         check("re-run completes the case", keys == sorted((row[0], row[1]) for row in reference_rows),
               (len(keys), len(reference_rows)))
