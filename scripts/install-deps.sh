@@ -10,6 +10,7 @@ runtime_build=(
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libpsl-dev libidn2-dev libarchive-dev
   libmagic-dev libfuzzy-dev libyara-dev zlib1g-dev
   libpff-dev libbfio-dev
+  libsqlite3-dev
 )
 tests=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-16 libclang-rt-16-dev clang-format pflogsumm

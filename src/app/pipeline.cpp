@@ -89,12 +89,14 @@ Outcome process_isolated(const ingest::RawMessage& raw, const BatchOptions& opti
   try {
     if (options.fault_injection) options.fault_injection(raw);
     core::Message message = parse_raw(raw, options.limits);
+    if (options.keep_raw) message.raw = raw.bytes;
     if (options.analysis == nullptr) return message;
     return analyze_message(std::move(message), *options.analysis, options.limits);
   } catch (const std::exception& e) {
     if (options.analysis == nullptr) return crashed_message(raw, e.what());
     verdict::Analysis failed;
     failed.message = crashed_message(raw, e.what());
+    if (options.keep_raw) failed.message.raw = raw.bytes;
     failed.failed = true;
     return failed;
   }

@@ -23,6 +23,8 @@ struct BatchOptions {
   unsigned jobs = 0;  // 0: all cores (at most 256)
   // When set, each message is analysed on the worker and delivered through BatchEvents::analysis.
   const AnalysisContext* analysis = nullptr;
+  // Keep each message's bytes in Message::raw (the case ledger stores the originals).
+  bool keep_raw = false;
   // Tests only: called before each message is parsed, on the worker; whatever it throws must
   // cost that one message (parse.crashed), never the batch.
   std::function<void(const ingest::RawMessage&)> fault_injection;

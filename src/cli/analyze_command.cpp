@@ -11,6 +11,7 @@
 
 #include "app/pipeline.hpp"
 #include "cli/notice_command.hpp"
+#include "cli/case_command.hpp"
 #include "cli/output.hpp"
 #include "logs/logs.hpp"
 #include "profile/matcher.hpp"
@@ -32,6 +33,7 @@ struct AnalyzeOptions {
   std::vector<std::string> ioc_files;
   std::string extract_dir;
   std::vector<std::string> log_files;
+  std::string case_name, db;
   bool no_builtin_rules = false;
   bool all = false;
   unsigned jobs = 0;
@@ -126,6 +128,12 @@ int run_analyze(const AnalyzeOptions& options) {
   context.ioc = ioc ? &*ioc : nullptr;
   batch.analysis = &context;
 
+  std::optional<CaseImport> ledger;
+  if (!options.case_name.empty() &&
+      !(ledger = CaseImport::open(options.case_name, options.db, lang)))
+    return 2;
+  batch.keep_raw = ledger.has_value();
+
   const bool json = options.format == "json";
   std::optional<report::DocumentWriter> document;
   if (options.format == "md" || options.format == "html") {
@@ -174,7 +182,11 @@ int run_analyze(const AnalyzeOptions& options) {
   };
   app::BatchEvents events{
       .message = {},
-      .analysis = [&](verdict::Analysis&& analysis) { emit(analysis); },
+      .analysis =
+          [&](verdict::Analysis&& analysis) {
+            if (ledger) ledger->add(analysis);
+            emit(analysis);
+          },
       .error =
           [&](const core::Error& error) {
             errors.push_back({{"error", error.detail}});
@@ -221,7 +233,8 @@ int run_analyze(const AnalyzeOptions& options) {
     if (write_notices(analysis, matcher.profile(), options.notices, lang) != 0) return 2;
   }
   bool extracted = !extractor || report_extract_errors(*extractor, lang);
-  if (stats.errors > 0 || stats.crashed > 0 || !extracted) return 2;
+  bool stored = !ledger || ledger->finish();
+  if (stats.errors > 0 || stats.crashed > 0 || !extracted || !stored) return 2;
   return campaign.needs_action() ? 1 : 0;
 }
 
@@ -258,6 +271,7 @@ void add_analyze_command(CLI::App& app, int& exit_code) {
       "--notices", options->notices.out_dir,
       "write the notices (ja and en) to DIR (docs/notices.md) / お知らせを DIR に作成");
   add_notice_options(command, options->notices);
+  add_case_options(command, options->case_name, options->db);
   command->add_flag(
       "--all", options->all,
       "text: show every mail in full, not only suspicious ones / 不審でないメールも詳しく表示");

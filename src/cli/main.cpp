@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/analyze_command.hpp"
+#include "cli/case_command.hpp"
 #include "cli/logs_command.hpp"
 #include "cli/notice_command.hpp"
 #include "cli/parse_command.hpp"
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   emotriage::cli::add_profile_command(app, exit_code);
   emotriage::cli::add_logs_command(app, exit_code);
   emotriage::cli::add_notice_command(app, exit_code);
+  emotriage::cli::add_case_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -103,6 +103,7 @@ struct Message {
   std::string locator;       // "mail/1.eml", "box.mbox#1234", "Maildir/cur/x"
   std::uint64_t size = 0;    // raw bytes (before any cut)
   std::string sha256;        // of the raw bytes read
+  std::string raw;           // the raw bytes read, only when asked for (app::BatchOptions::keep_raw)
   Envelope envelope;
   std::vector<Part> parts;
   std::vector<Finding> findings;
