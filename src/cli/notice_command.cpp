@@ -1,5 +1,6 @@
 #include "cli/notice_command.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -121,6 +122,18 @@ int write_notices(const nlohmann::ordered_json& analysis, const profile::Profile
                               lang, " 件のお知らせを書きました: ", " notice files written to ")) +
                           neutralize_controls(options.out_dir))
             << "\n";
+  bool website = std::any_of(files->begin(), files->end(), [](const notice::NoticeFile& file) {
+    return file.name.starts_with("website-notice.");
+  });
+  if (!files->empty() && !website) {
+    std::cerr << "emotriage: "
+              << report::pick(lang,
+                              "当社になりすましたメールがないため (外部からの不審メールのみ)、"
+                              "Web サイト掲載文は作成していません",
+                              "no mail used our identity (outside malspam only): no website "
+                              "notice written")
+              << "\n";
+  }
   return 0;
 }
 

@@ -269,7 +269,7 @@ std::string file_domain(std::string_view domain) {
 class FactsBuilder {
  public:
   FactsBuilder(const Json& analysis, const profile::Profile& profile, Lang lang)
-      : profile_(profile), lang_(lang), campaign_(member(analysis, "campaign")) {
+      : profile_(profile), matcher_(profile), lang_(lang), campaign_(member(analysis, "campaign")) {
     const Json& messages = member(analysis, "messages");
     if (messages.is_array()) {
       for (const auto& message : messages) {
@@ -286,8 +286,9 @@ class FactsBuilder {
         {"messages", has_count("messages") ? count(campaign_, "messages") : messages_seen_},
         {"suspicious",
          has_count("suspicious") ? count(campaign_, "suspicious") : suspicious_.size()}};
+    facts["identity_involved"] = identity_involved();
     facts["our_addresses"] = our_addresses();
-    facts["forged_senders"] = forged_senders();
+    Json forged = forged_senders();
     Json techniques = this->techniques();
     auto uses = [&](std::string_view prefix) {
       return std::any_of(techniques.begin(), techniques.end(), [&](const Json& t) {
@@ -300,6 +301,13 @@ class FactsBuilder {
     facts["uses_links"] = uses("url.");
     facts["techniques"] = std::move(techniques);
     Json groups = sender_groups();
+    for (auto& group : groups) {
+      group["impersonates_us"] = std::any_of(forged.begin(), forged.end(), [&](const Json& f) {
+        return std::find(group["addresses"].begin(), group["addresses"].end(),
+                         Json{{"address", f["address"]}}) != group["addresses"].end();
+      });
+    }
+    facts["forged_senders"] = std::move(forged);
     facts["freemail_providers"] = freemail_providers(groups);
     facts["sender_groups"] = std::move(groups);
     facts["partners_in_threads"] = partners_in_threads();
@@ -359,6 +367,56 @@ class FactsBuilder {
                 {"last_seen", last},
                 {"first_date", day(first)},
                 {"last_date", day(last)}};
+  }
+
+  // Whether the mails used our identity (our accounts, our addresses, our names or domain); a
+  // batch of outside malspam only calls for the staff alert, not a public notice.
+  bool identity_involved() const {
+    static constexpr std::array<std::string_view, 3> kIdentityScenarios{
+        "own-account-compromised", "own-address-spoofed", "identity-misused-external"};
+    if (const Json& scenarios = member(campaign_, "scenarios"); scenarios.is_object()) {
+      return std::any_of(kIdentityScenarios.begin(), kIdentityScenarios.end(),
+                         [&](std::string_view s) { return count(scenarios, s) > 0; });
+    }
+    return std::any_of(suspicious_.begin(), suspicious_.end(), [](const Json* message) {
+      std::string scenario = str(member(*message, "verdict"), "scenario");
+      return std::find(kIdentityScenarios.begin(), kIdentityScenarios.end(), scenario) !=
+             kIdentityScenarios.end();
+    });
+  }
+
+  // The domain of ours (or of a partner) that `domain` imitates: the campaign's `imitates` of
+  // a sender on it, else the profile's lookalike check.
+  std::string imitated_domain(const std::string& domain) const {
+    if (const Json& senders = member(campaign_, "senders_to_contact"); senders.is_array()) {
+      for (const auto& sender : senders) {
+        if (lower(str(sender, "domain")) == domain) {
+          if (std::string imitates = lower(str(sender, "imitates")); !imitates.empty())
+            return imitates;
+        }
+      }
+    }
+    profile::DomainMatch match = matcher_.classify_domain(domain);
+    bool lookalike = match.kind == profile::DomainKind::lookalike_own ||
+                     match.kind == profile::DomainKind::lookalike_partner;
+    return lookalike ? clean_value(lower(match.imitated)) : "";
+  }
+
+  // A sender pretends to be us when its address is on our domain or a lookalike of it, or its
+  // display name is our company's or one of our employees' (a family name alone is too weak).
+  bool pretends_to_be_us(const std::string& address, const std::string& display_name) const {
+    std::string domain = profile::address_domain(address);
+    if (matcher_.is_own_domain(domain)) return true;
+    if (matcher_.classify_domain(domain).kind == profile::DomainKind::lookalike_own) return true;
+    if (display_name.empty()) return false;
+    if (!matcher_.employees_by_display_name(display_name).empty() ||
+        matcher_.is_company_name(display_name) ||
+        matcher_.find_company_name(display_name).has_value()) {
+      return true;
+    }
+    auto hits = matcher_.find_employee_names(display_name);
+    return std::any_of(hits.begin(), hits.end(),
+                       [](const profile::NameHit& hit) { return !hit.family_only; });
   }
 
   Json our_addresses() const {
@@ -421,12 +479,20 @@ class FactsBuilder {
                        {"messages", entry.second}});
       }
     }
+    // Plain outside malspam senders are not "pretending to be us": the notice lists only these.
+    Json pretending = Json::array();
     for (auto& entry : out) {
-      entry["ours"] =
-          is_own_domain(profile_, profile::address_domain(entry["address"].get<std::string>()));
+      if (!pretends_to_be_us(entry["address"].get<std::string>(),
+                             entry["display_name"].get<std::string>()))
+        continue;
+      std::string domain = profile::address_domain(entry["address"].get<std::string>());
+      entry["ours"] = is_own_domain(profile_, domain);
+      std::string imitates = entry["ours"].get<bool>() ? "" : imitated_domain(domain);
+      entry["imitates"] = is_own_domain(profile_, imitates) ? imitates : "";
+      pretending.push_back(std::move(entry));
     }
-    sort_and_cap(out, more_messages);
-    return out;
+    sort_and_cap(pretending, more_messages);
+    return pretending;
   }
 
   Json techniques() const {
@@ -483,20 +549,32 @@ class FactsBuilder {
                               abuse_contact.find("://") == std::string::npos;
     Json address_objects = Json::array();
     for (const auto& address : addresses) address_objects.push_back({{"address", address}});
-    return Json{{"domain", domain},
-                {"file_domain", file_domain(domain)},
-                {"kind", kind},
-                {"freemail", freemail},
-                {"provider", provider},
-                {"abuse_contact", abuse_contact},
-                {"abuse_address", contact_is_address ? abuse_contact : ""},
-                {"abuse_form", contact_is_address ? "" : abuse_contact},
-                {"partner", partner_name},
-                {"partner_contact", partner_contact},
-                {"addresses", address_objects},
-                {"address_list", join_strings(addresses, ", ")},
-                {"messages", messages},
-                {"evidence", evidence_for(addresses)}};
+    std::string imitates = freemail ? "" : imitated_domain(domain);
+    return Json{
+        {"domain", domain},
+        {"file_domain", file_domain(domain)},
+        {"kind", kind},
+        {"freemail", freemail},
+        {"provider", provider},
+        {"abuse_contact", abuse_contact},
+        {"abuse_address", contact_is_address ? abuse_contact : ""},
+        {"abuse_form", contact_is_address ? "" : abuse_contact},
+        {"partner", partner_name},
+        {"partner_contact", partner_contact},
+        {"imitates", imitates},
+        {"imitates_ours", is_own_domain(profile_, imitates)},
+        {"imitated_partner",
+         imitates.empty() || is_own_domain(profile_, imitates) ? "" : partner_name_of(imitates)},
+        {"registrable_domain", clean_value(profile::registrable_domain(domain))},
+        {"addresses", address_objects},
+        {"address_list", join_strings(addresses, ", ")},
+        {"messages", messages},
+        {"evidence", evidence_for(addresses)}};
+  }
+
+  std::string partner_name_of(std::string_view domain) const {
+    const profile::Partner* partner = partner_of(profile_, domain);
+    return partner != nullptr ? clean_value(partner->name) : "";
   }
 
   Json sender_groups() const {
@@ -565,6 +643,8 @@ class FactsBuilder {
       provider["domains"].push_back(group["domain"]);
       provider["messages"] =
           provider["messages"].get<std::uint64_t>() + group["messages"].get<std::uint64_t>();
+      provider["impersonates_us"] =
+          provider["impersonates_us"].get<bool>() || group["impersonates_us"].get<bool>();
       for (const auto& address : group["addresses"]) {
         if (provider["addresses"].size() < kMaxListEntries)
           provider["addresses"].push_back(address);
@@ -662,6 +742,7 @@ class FactsBuilder {
   }
 
   const profile::Profile& profile_;
+  profile::Matcher matcher_;
   Lang lang_;
   const Json& campaign_;
   std::vector<const Json*> suspicious_;

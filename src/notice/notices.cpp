@@ -110,6 +110,19 @@ class Templates {
 
 enum class Escape { html, none };
 
+// A section that renders nothing leaves its surrounding blank lines behind: in plain text (mail
+// bodies, website.txt) every run of blank lines becomes one, so a skipped section leaves no gap.
+std::string collapse_blank_lines(std::string text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t newlines = 0;
+  for (char c : text) {
+    newlines = c == '\n' ? newlines + 1 : 0;
+    if (newlines <= 2) out.push_back(c);
+  }
+  return out;
+}
+
 std::expected<std::string, NoticeError> render(const Templates& templates, Lang lang,
                                                std::string_view name, const Json& context,
                                                Escape escape) {
@@ -131,7 +144,7 @@ std::expected<std::string, NoticeError> render(const Templates& templates, Lang 
                                           "テンプレートを展開できません: " + tmpl.error_message(),
                                           "cannot render the template: " + tmpl.error_message()));
   }
-  return out;
+  return escape == Escape::none ? collapse_blank_lines(std::move(out)) : out;
 }
 
 // One mail notice to write: which templates, to whom, about what.
@@ -157,10 +170,18 @@ std::vector<MailNotice> mail_notices(const Json& facts, const std::string& staff
     }
     return out;
   };
-  const Json& groups = facts["sender_groups"];
-  for (std::size_t i = 0; i < groups.size(); ++i) {
-    const Json& group = groups[i];
-    MailNotice notice{"sender-letter", numbered("sender-letter", i, group), group, {}, {}};
+  std::size_t letters = 0, lookalikes = 0;
+  for (const Json& group : facts["sender_groups"]) {
+    // A domain imitating ours (or a partner's) was registered to deceive: its registrar or
+    // operator is asked to act, not the addresses on it.
+    if (!group["imitates"].get<std::string>().empty()) {
+      MailNotice notice{
+          "lookalike-report", numbered("lookalike-report", lookalikes++, group), group, {}, {}};
+      notice.to.push_back({"", group["abuse_address"]});
+      notices.push_back(std::move(notice));
+      continue;
+    }
+    MailNotice notice{"sender-letter", numbered("sender-letter", letters++, group), group, {}, {}};
     if (!group["partner_contact"].get<std::string>().empty()) {
       notice.to.push_back({group["partner"], group["partner_contact"]});
     } else {
@@ -229,11 +250,18 @@ std::string message_id(const Json& facts, const MailNotice& notice, Lang lang,
 }  // namespace
 
 const std::vector<std::string>& template_names() {
-  static const std::vector<std::string> kNames{
-      "website.html",         "website.txt",          "sender-letter.subject",
-      "sender-letter.body",   "abuse-report.subject", "abuse-report.body",
-      "staff-alert.subject",  "staff-alert.body",     "partner-advisory.subject",
-      "partner-advisory.body"};
+  static const std::vector<std::string> kNames{"website.html",
+                                               "website.txt",
+                                               "sender-letter.subject",
+                                               "sender-letter.body",
+                                               "abuse-report.subject",
+                                               "abuse-report.body",
+                                               "staff-alert.subject",
+                                               "staff-alert.body",
+                                               "partner-advisory.subject",
+                                               "partner-advisory.body",
+                                               "lookalike-report.subject",
+                                               "lookalike-report.body"};
   return kNames;
 }
 
@@ -252,8 +280,11 @@ std::expected<std::vector<NoticeFile>, NoticeError> render_notices(
     if (facts["counts"]["suspicious"].get<std::uint64_t>() == 0) continue;
     facts["notice_date"] = options.date.substr(0, 10);
     std::string suffix = "." + std::string(lang_code(lang));
+    // The public notice is about our identity being misused; outside malspam alone gets the
+    // staff alert only (the CLI says so).
     for (auto [name, escape, extension] : {std::tuple{"website.html", Escape::html, ".html"},
                                            std::tuple{"website.txt", Escape::none, ".txt"}}) {
+      if (!facts["identity_involved"].get<bool>()) break;
       auto text = render(templates, lang, name, facts, escape);
       if (!text) return std::unexpected(text.error());
       files.push_back({"website-notice" + suffix + extension, std::move(*text)});

@@ -77,9 +77,41 @@ with tempfile.TemporaryDirectory() as tmp:
           str(set(files) ^ set(read_dir(direct))))
     kinds = {name.split("-0")[0].split(".")[0] for name in files}
     check("every notice kind", kinds >= {"website-notice", "sender-letter", "abuse-report",
-                                         "staff-alert", "partner-advisory"}, str(kinds))
+                                         "staff-alert", "partner-advisory", "lookalike-report"},
+          str(kinds))
     for lang in ("ja", "en"):
         check(f"{lang} written", any(f".{lang}." in name for name in files))
+
+    # The campaign extension: provider names and abuse desks, the lookalike domain's letter.
+    abuse = files["abuse-report-01-gmail.com.en.txt"].decode()
+    check("abuse report provider", "Dear Gmail (Google) abuse team" in abuse, abuse[:400])
+    check("abuse report form", "https://support.google.com/mail/contact/abuse" in abuse)
+    lookalike = files.get("lookalike-report-01-sarnple-shoji.example.en.txt", b"").decode()
+    check("lookalike report", "To: abuse@sarnple-shoji.example\n" in lookalike and
+          "imitates our domain sample-shoji.example" in lookalike and "registrar" in lookalike,
+          lookalike[:400])
+    check("no sender letter to the lookalike", not any(
+        n.startswith("sender-letter") and "sarnple" in n for n in files))
+    website = files["website-notice.en.txt"].decode()
+    check("website lists pretenders", "k.sato@sarnple-shoji.example> (a domain imitating ours"
+          in website and "h.suzuki@sample-shoji.example> (our address, forged)" in website)
+    for outsider in ("billing@acme-invoices.example", "nakamura.torihiki@gmail.com",
+                     "support@minato-logi.example"):
+        check(f"website omits {outsider}", outsider not in website)
+    for name, data in files.items():
+        if not name.endswith(".html"):
+            check(f"{name} no run of blank lines", b"\n\n\n" not in data.replace(b"\r\n", b"\n"))
+
+    # Outside malspam only: the staff alert and letters, no website notice, and the run says so.
+    malspam = os.path.join(tmp, "malspam")
+    r = run(["analyze", "examples/incidents/05-external-malspam-onenote.eml",
+             "examples/incidents/06-external-malspam-padded-doc.eml", "--profile", PROFILE,
+             "-j", "1", "--notices", malspam, "--date", DATE])
+    written = read_dir(malspam)
+    check("malspam staff alert", "staff-alert.en.txt" in written, str(list(written)))
+    check("malspam no website notice", not any(n.startswith("website") for n in written))
+    check("malspam said so", b"no website notice" in r.stderr or
+          "Web サイト掲載文は作成していません".encode() in r.stderr, r.stderr)
 
     # Golden files: every template in both languages.
     if os.environ.get("UPDATE_GOLDEN") == "1":

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <fstream>
 
 #include "notice/facts.hpp"
@@ -40,6 +42,35 @@ TEST(NoticeFacts, CampaignExtensionIsUsed) {
   EXPECT_EQ(facts["techniques"][0]["label"], "マクロ付きの Office 文書 (Word/Excel)");
   EXPECT_EQ(facts["period"]["first_date"], "2022-03-05");
   EXPECT_TRUE(facts["has_forged_senders"].get<bool>());
+}
+
+TEST(NoticeFacts, LookalikeAndPretendingSenders) {
+  Json analysis = fixture("campaign-extension.json");
+  // An outside sender under a partner's name does not pretend to be us: not in the list.
+  analysis["campaign"]["forged_senders"].push_back(
+      {{"address", "x@malspam.example"}, {"display_name", "取引先株式会社 中村"}, {"messages", 1}});
+  analysis["campaign"]["forged_senders"].push_back({{"address", "y@malspam.example"},
+                                                    {"display_name", "株式会社サンプル商事"},
+                                                    {"messages", 1}});
+  Json facts = build_facts(analysis, example_profile(), report::Lang::en);
+  std::vector<std::string> forged;
+  for (const auto& entry : facts["forged_senders"]) forged.push_back(entry["address"]);
+  std::sort(forged.begin(), forged.end());
+  EXPECT_EQ(forged, (std::vector<std::string>{"k.sato@sarnple-shoji.example", "y@malspam.example",
+                                              "yamada.taro.1978@gmail.com"}));
+  const Json& lookalike = facts["sender_groups"][1];
+  EXPECT_EQ(lookalike["imitates"], "sample-shoji.example");
+  EXPECT_TRUE(lookalike["imitates_ours"].get<bool>());
+  EXPECT_TRUE(lookalike["impersonates_us"].get<bool>());
+  EXPECT_EQ(facts["sender_groups"][0]["imitates"], "");
+  EXPECT_TRUE(facts["identity_involved"].get<bool>());
+}
+
+TEST(NoticeFacts, OutsideMalspamOnlyDoesNotInvolveOurIdentity) {
+  Json analysis = fixture("campaign-extension.json");
+  analysis["campaign"]["scenarios"] = {{"external-malspam", 2}, {"not-suspicious", 1}};
+  EXPECT_FALSE(
+      build_facts(analysis, example_profile(), report::Lang::en)["identity_involved"].get<bool>());
 }
 
 TEST(NoticeFacts, DerivedFromMessagesWithoutTheExtension) {
