@@ -6,6 +6,7 @@
 
 #include "core/hash.hpp"
 #include "report/analysis_report.hpp"
+#include "report/campaign.hpp"
 
 namespace emotriage::cases {
 
