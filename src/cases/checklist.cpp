@@ -24,7 +24,7 @@ struct Kind {
 };
 
 // In procedure order; `rank` orders a case's checklist.
-constexpr std::array<Kind, 11> kKinds = {{
+constexpr std::array<Kind, 12> kKinds = {{
     {"collect", 1, "①", "メールの収集", "Mails collected"},
     {"analyse", 2, "②", "メールの解析", "Mails analysed"},
     {"identify-accounts", 3, "③", "差出人アカウントの特定", "Sending accounts identified"},
@@ -34,6 +34,8 @@ constexpr std::array<Kind, 11> kKinds = {{
     {"reset-smtp-auth", 5, "⑤", "メールサーバー (SMTP AUTH) ログインのパスワード変更",
      "Mail-server (SMTP AUTH) login password reset"},
     {"contact", 6, "⑥", "送信元の所有者・ドメインへの連絡", "Sender's owner or domain contacted"},
+    {"advise-partner", 6, "⑥", "スレッドを盗まれた取引先への注意喚起",
+     "Partner whose thread was stolen advised"},
     {"notice", 7, "⑦", "お知らせの掲載", "Notice published"},
     {"check-logs", 8, "", "メールサーバーのログ確認", "Mail-server logs checked"},
     {"check-pc", 9, "", "PC の確認", "PC checked"},
@@ -66,6 +68,10 @@ void derive_items(const Json& campaign, const Json& analysis, std::vector<ItemSp
   }
   for (const auto& sender : campaign["senders_to_contact"])
     add_unique(items, spec("contact", sender.value("target", "")));
+  if (campaign.contains("partners_in_threads")) {
+    for (const auto& partner : campaign["partners_in_threads"])
+      add_unique(items, spec("advise-partner", partner.value("target", "")));
+  }
   for (const auto& action : analysis["actions"]) {
     const std::string kind = action.value("kind", "");
     if (kind == "check-logs") add_unique(items, spec("check-logs"));
@@ -81,7 +87,7 @@ std::vector<ItemSpec> base_items() {
   return {spec("identify-accounts"), spec("identify-people"), spec("close")};
 }
 
-NewMail mail_from_analysis(const verdict::Analysis& analysis) {
+NewMail mail_from_analysis(const verdict::Analysis& analysis, const profile::Profile* profile) {
   NewMail mail;
   mail.raw = analysis.message.raw;
   mail.sha256 = core::sha256_hex(mail.raw);
@@ -94,7 +100,7 @@ NewMail mail_from_analysis(const verdict::Analysis& analysis) {
   }
   const std::string& carrier = analysis.message.locator;
   std::function<void(const verdict::Analysis&)> add = [&](const verdict::Analysis& one) {
-    report::Campaign campaign;
+    report::Campaign campaign(profile);
     campaign.add(one);
     Json campaign_json = campaign.to_json();
     Json en = report::analysis_to_json(one, report::Lang::en);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cases/store.hpp"
+#include "profile/profile.hpp"
 #include "report/lang.hpp"
 #include "verdict/analysis.hpp"
 
@@ -17,8 +18,9 @@ std::vector<ItemSpec> base_items();
 // What one mail read (and the mails attached to it) brings into a case: the original bytes
 // (Message::raw), the analyses as the JSON contract in both languages, and the checklist items
 // its facts call for. The targets come from report::Campaign over this mail alone, so the case
-// and `analyze` agree on who is to be reset, contacted and checked.
-NewMail mail_from_analysis(const verdict::Analysis& analysis);
+// and `analyze` agree on who is to be reset, contacted and checked (profile: partners in threads).
+NewMail mail_from_analysis(const verdict::Analysis& analysis,
+                           const profile::Profile* profile = nullptr);
 
 // The item's name for a person: "⑤ Reset the mailbox password: t.yamada@…".
 std::string item_label(const Item& item, report::Lang lang);

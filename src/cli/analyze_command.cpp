@@ -10,8 +10,8 @@
 #include <optional>
 
 #include "app/pipeline.hpp"
-#include "cli/notice_command.hpp"
 #include "cli/case_command.hpp"
+#include "cli/notice_command.hpp"
 #include "cli/output.hpp"
 #include "logs/logs.hpp"
 #include "profile/matcher.hpp"
@@ -130,7 +130,7 @@ int run_analyze(const AnalyzeOptions& options) {
 
   std::optional<CaseImport> ledger;
   if (!options.case_name.empty() &&
-      !(ledger = CaseImport::open(options.case_name, options.db, lang)))
+      !(ledger = CaseImport::open(options.case_name, options.db, &matcher.profile(), lang)))
     return 2;
   batch.keep_raw = ledger.has_value();
 

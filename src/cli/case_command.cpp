@@ -300,7 +300,7 @@ int run_export(const CaseOptions& options) {
 }  // namespace
 
 std::optional<CaseImport> CaseImport::open(const std::string& name, const std::string& db,
-                                           Lang lang) {
+                                           const profile::Profile* profile, Lang lang) {
   auto at = now("", lang);
   if (!at) return std::nullopt;
   auto store = open_store(db, lang);
@@ -310,7 +310,7 @@ std::optional<CaseImport> CaseImport::open(const std::string& name, const std::s
     print_error(lang, "案件を作れません", "cannot create the case", opened.error().detail);
     return std::nullopt;
   }
-  return CaseImport(std::move(store), name, lang);
+  return CaseImport(std::move(store), name, profile, lang);
 }
 
 void CaseImport::add(const verdict::Analysis& analysis) {
@@ -320,7 +320,7 @@ void CaseImport::add(const verdict::Analysis& analysis) {
     ++failed_;
     return;
   }
-  auto added = store_->add_mail(name_, cases::mail_from_analysis(analysis), *at);
+  auto added = store_->add_mail(name_, cases::mail_from_analysis(analysis, profile_), *at);
   if (!added) {
     ++failed_;
     print_error(lang_, "案件に保存できません", "cannot store into the case",

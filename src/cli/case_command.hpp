@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cases/store.hpp"
+#include "profile/profile.hpp"
 #include "report/lang.hpp"
 #include "verdict/analysis.hpp"
 
@@ -20,16 +21,18 @@ class CaseImport {
   // Opens the ledger (--db, else EMOTRIAGE_DB, else the XDG data directory) and the case; prints
   // why not and returns nullopt when it cannot.
   static std::optional<CaseImport> open(const std::string& name, const std::string& db,
-                                        report::Lang lang);
+                                        const profile::Profile* profile, report::Lang lang);
   void add(const verdict::Analysis& analysis);
   // Prints what was stored on stderr; false when a mail could not be stored.
   bool finish() const;
 
  private:
-  CaseImport(std::unique_ptr<cases::Store> store, std::string name, report::Lang lang)
-      : store_(std::move(store)), name_(std::move(name)), lang_(lang) {}
+  CaseImport(std::unique_ptr<cases::Store> store, std::string name, const profile::Profile* profile,
+             report::Lang lang)
+      : store_(std::move(store)), name_(std::move(name)), profile_(profile), lang_(lang) {}
   std::unique_ptr<cases::Store> store_;
   std::string name_;
+  const profile::Profile* profile_;
   report::Lang lang_;
   std::uint64_t stored_ = 0, seen_again_ = 0, failed_ = 0;
 };

@@ -78,17 +78,17 @@ with tempfile.TemporaryDirectory() as tmp:
                "--case", "incident", "--db", db, "examples/incidents"]
     r = run(analyze)
     check("analyze --case exit 1", r.returncode == 1, r.stderr)
-    check("analyze --case json unchanged", len(json.loads(r.stdout)["messages"]) == 14)
-    check("import summary", b"13 mails stored, 0 already there" in r.stderr, r.stderr)
+    check("analyze --case json unchanged", len(json.loads(r.stdout)["messages"]) == 15)
+    check("import summary", b"14 mails stored, 0 already there" in r.stderr, r.stderr)
     check("ledger folder private", stat.S_IMODE(os.stat(os.path.dirname(db)).st_mode) == 0o700)
     check("ledger private", stat.S_IMODE(os.stat(db).st_mode) == 0o600)
 
     # Re-running the same import stores nothing twice.
     r = run(analyze)
-    check("re-import", b"0 mails stored, 13 already there" in r.stderr, r.stderr)
+    check("re-import", b"0 mails stored, 14 already there" in r.stderr, r.stderr)
 
     listed = json.loads(run(["case", "list", "--db", db, "--format", "json"]).stdout)
-    check("case list", [(c["name"], c["mails"], c["messages"]) for c in listed] == [("incident", 13, 14)],
+    check("case list", [(c["name"], c["mails"], c["messages"]) for c in listed] == [("incident", 14, 15)],
           listed)
 
     shown = json.loads(run(["case", "show", "incident", "--db", db, "--format", "json"]).stdout)
@@ -146,7 +146,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check("html inert", "<script" not in html and "&lt;script&gt;" in html)
     check("html loads nothing", " src=" not in html and " href=" not in html and "url(" not in html)
     doc = json.loads(run(["case", "export", "incident", "--format", "json", "--db", db]).stdout)
-    check("export json", len(doc["messages_stored"]) == 14 and len(doc["events"]) >= 5, doc.keys())
+    check("export json", len(doc["messages_stored"]) == 15 and len(doc["events"]) >= 5, doc.keys())
     check("export json analyses are the contract",
           all("verdict" in m["analysis"] and "findings" in m["analysis"] for m in doc["messages_stored"]))
 
@@ -156,7 +156,7 @@ with tempfile.TemporaryDirectory() as tmp:
              "--originals", originals, "--db", db])
     check("export originals", r.returncode == 0, r.stderr)
     sums = open(os.path.join(originals, "SHA256SUMS")).read().split("\n")[:-1]
-    check("originals manifest", len(sums) == 13, sums)
+    check("originals manifest", len(sums) == 14, sums)
     for line in sums:
         digest, name = line.split("  ")
         path = os.path.join(originals, name)
@@ -186,7 +186,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check("concurrent imports", all(code == 1 for code, _ in results), results)
     together = json.loads(run(["case", "show", "together", "--db", shared, "--format", "json"]).stdout)
     alone = json.loads(run(["case", "show", "incident", "--db", db, "--format", "json"]).stdout)
-    check("concurrent imports lose nothing", together["messages"] == 14 and
+    check("concurrent imports lose nothing", together["messages"] == 15 and
           sorted(i["key"] for i in together["items"]) == sorted(i["key"] for i in alone["items"]),
           together["messages"])
 

@@ -171,7 +171,7 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run(["notice", analysis, "--profile", PROFILE, "--out", mine, "--date", DATE, "--lang", "en",
              "--templates", user])
     check("user template exit 0", r.returncode == 0, r.stderr)
-    check("user template used", b"Subject: Staff: 10 mails\n" in read_dir(mine)["staff-alert.en.txt"])
+    check("user template used", b"Subject: Staff: 11 mails\n" in read_dir(mine)["staff-alert.en.txt"])
     with open(os.path.join(user, "en", "website.html.mustache"), "w") as f:
         f.write("{{#broken}")
     r = run(["notice", analysis, "--profile", PROFILE, "--out", mine, "--date", DATE, "--lang", "en",
