@@ -3,8 +3,12 @@
 // damaged file through its error values; each becomes a parse.malformed finding on the message,
 // folder or file it concerns, and the walk goes on.
 #include <libpff.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <memory>
 
 #include "outlook/detail.hpp"
@@ -430,18 +434,29 @@ void read_pst_file(const std::string& path, const core::Limits& limits, const Ps
 }
 
 void read_pst_memory(std::string_view bytes, const core::Limits& limits, const PstSink& sink) {
-  libbfio_handle_t* handle = nullptr;
-  if (libbfio_memory_range_initialize(&handle, nullptr) != 1) {
-    throw std::bad_alloc();  // libbfio fails here only when it cannot allocate
+  // Not a libbfio memory range: Debian's libbfio (20201125) copies past the end of the range when
+  // libpff asks for more than is left (fuzz_pst, a 4-byte "!BDN"). An anonymous in-memory file
+  // gives libpff ordinary reads that stop at its end.
+  const int descriptor = memfd_create("emotriage-pst", MFD_CLOEXEC);
+  bool written = descriptor >= 0;
+  for (std::size_t done = 0; written && done < bytes.size();) {
+    const ssize_t wrote = write(descriptor, bytes.data() + done, bytes.size() - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    written = wrote > 0;
+    if (written) done += static_cast<std::size_t>(wrote);
   }
-  // libbfio only reads the range; the cast drops const for its C interface.
-  auto* start = reinterpret_cast<std::uint8_t*>(const_cast<char*>(bytes.data()));
-  if (libbfio_memory_range_set(handle, start, bytes.size(), nullptr) == 1) {
-    read_pst(limits, sink, [&](libpff_file_t* file, libpff_error_t** error) {
-      return libpff_file_open_file_io_handle(file, handle, LIBPFF_OPEN_READ, error);
-    });
+  if (!written) {
+    const std::string reason = std::strerror(errno);
+    if (descriptor >= 0) close(descriptor);
+    sink({"",
+          "",
+          {pff_malformed("PST/OST をメモリ上に用意できませんでした",
+                         "the PST/OST data could not be prepared in memory", reason)},
+          false});
+    return;
   }
-  libbfio_handle_free(&handle, nullptr);
+  read_pst_file("/proc/self/fd/" + std::to_string(descriptor), limits, sink);
+  close(descriptor);
 }
 
 }  // namespace emotriage::outlook
