@@ -79,6 +79,14 @@ struct Server::Impl {
              "compressed request bodies are not accepted.");
       return Handled;
     }
+    // The size limit is checked against Content-Length before the body is read; a chunked body
+    // has none and would be read whole.
+    if (changes_state(request) &&
+        (request.has_header("Transfer-Encoding") || !request.has_header("Content-Length"))) {
+      refuse(response, 411, "length", "Content-Length のある送信だけを受け付けます。",
+             "only requests with a Content-Length are accepted.");
+      return Handled;
+    }
     if (loopback && !host_header_allowed(request.get_header_value("Host"), port)) {
       refuse(response, 403, "host", "このサーバーには 127.0.0.1 か localhost で接続してください。",
              "connect to this server as 127.0.0.1 or localhost.");

@@ -47,7 +47,7 @@ class Server:
         self.url, self.authority, self.token = match.group(1), match.group(2), match.group(4)
         self.port = int(self.authority.rsplit(":", 1)[1])
 
-    def request(self, method, path, body=None, headers=None, host=None):
+    def request(self, method, path, body=None, headers=None, host=None, raw_body=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
         connection.putheader("Host", host or self.authority)
@@ -56,6 +56,8 @@ class Server:
         if body is not None:
             connection.putheader("Content-Length", str(len(body)))
         connection.endheaders(body)
+        if raw_body is not None:
+            connection.send(raw_body)
         response = connection.getresponse()
         data = response.read()
         connection.close()
@@ -254,6 +256,13 @@ def test_token_server():
         status, _, _ = server.request("POST", "/api/analyze", big,
                                       {**bearer, "X-CSRF-Token": csrf, "Content-Type": "text/plain"})
         check("upload over the limit refused", status == 413, status)
+        # Chunked, the body has no Content-Length to check the limit against before reading.
+        chunked = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece)
+                           for piece in [big[i:i + 65536] for i in range(0, len(big), 65536)]) + b"0\r\n\r\n"
+        status, _, _ = server.request("POST", "/api/analyze", None,
+                                      {**bearer, "X-CSRF-Token": csrf, "Content-Type": "text/plain",
+                                       "Transfer-Encoding": "chunked"}, raw_body=chunked)
+        check("chunked upload refused", status == 411, status)
     finally:
         server.stop()
 
