@@ -11,6 +11,7 @@ runtime_build=(
   libmagic-dev libfuzzy-dev libyara-dev zlib1g-dev
   libpff-dev libbfio-dev
   libsqlite3-dev
+  libcpp-httplib-dev  # emotriage serve
 )
 tests=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-16 libclang-rt-16-dev clang-format pflogsumm

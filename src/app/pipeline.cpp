@@ -190,6 +190,15 @@ class Batch {
 
 }  // namespace
 
+verdict::Analysis analyze_raw(const ingest::RawMessage& raw, const AnalysisContext& context,
+                              const core::Limits& limits) {
+  mime::initialize();
+  BatchOptions options;
+  options.limits = limits;
+  options.analysis = &context;
+  return std::get<verdict::Analysis>(process_isolated(raw, options));
+}
+
 BatchStats run_batch(const std::vector<std::string>& inputs, const BatchOptions& options,
                      const BatchEvents& events) {
   mime::initialize();

@@ -18,6 +18,11 @@ namespace emotriage::app {
 // One message, parsed. Pure: no I/O, no global state; safe to call from any thread.
 core::Message parse_raw(const ingest::RawMessage& raw, const core::Limits& limits);
 
+// One raw message (read in memory: an upload), parsed and analysed; a failure inside costs this
+// message only (failed, parse.crashed), as in a batch.
+verdict::Analysis analyze_raw(const ingest::RawMessage& raw, const AnalysisContext& context,
+                              const core::Limits& limits);
+
 struct BatchOptions {
   core::Limits limits;
   unsigned jobs = 0;  // 0: all cores (at most 256)

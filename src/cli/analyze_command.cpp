@@ -42,31 +42,6 @@ struct AnalyzeOptions {
 
 constexpr auto kJsonErrors = nlohmann::ordered_json::error_handler_t::replace;
 
-void print_profile_errors(const std::vector<profile::ProfileError>& errors, report::Lang lang) {
-  for (const auto& error : errors) {
-    std::cerr << "emotriage: " << neutralize_controls(error.source) << ":" << error.line << ":"
-              << error.column << ": "
-              << neutralize_controls(lang == report::Lang::ja ? error.message_ja : error.message_en)
-              << "\n";
-  }
-}
-
-void print_load_error(const intel::LoadError& error, report::Lang lang) {
-  std::cerr << "emotriage: " << neutralize_controls(error.source) << ": "
-            << (lang == report::Lang::ja ? error.message_ja : error.message_en) << "\n";
-}
-
-// The free-mail providers' abuse desks for the campaign view; without them every outside domain
-// gets abuse@<domain>, so a missing or broken file is a warning, not a failure.
-std::optional<report::AbuseContacts> load_abuse_contacts(report::Lang lang) {
-  auto loaded = report::AbuseContacts::load(report::builtin_data_dir() + "/abuse-contacts.toml");
-  if (loaded) return std::move(*loaded);
-  std::cerr << "emotriage: " << neutralize_controls(loaded.error().source) << ": "
-            << (lang == report::Lang::ja ? loaded.error().message_ja : loaded.error().message_en)
-            << "\n";
-  return std::nullopt;
-}
-
 int run_analyze(const AnalyzeOptions& options) {
   const report::Lang lang = language_from(options.lang);
   app::BatchOptions batch;
@@ -74,38 +49,11 @@ int run_analyze(const AnalyzeOptions& options) {
   if (!apply_limits(options.limits, batch.limits)) return 2;
 
   profile::Profile company;
-  if (options.profile.empty()) {
-    std::cerr << "emotriage: "
-              << report::pick(lang,
-                              "--profile "
-                              "がないため、差出人が当社のアカウントかどうか・社員の名前が使われてい"
-                              "るかは判定できません。",
-                              "no --profile: whether a sender is ours, or our employees' names are "
-                              "used, cannot be judged.")
-              << "\n";
-  } else {
-    auto loaded = profile::load_profile(options.profile);
-    if (!loaded) {
-      print_profile_errors(loaded.error(), lang);
-      return 2;
-    }
-    company = std::move(*loaded);
-  }
+  if (!load_company_profile(options.profile, lang, company)) return 2;
   profile::Matcher matcher(std::move(company));
 
   std::optional<intel::YaraRules> yara;
-  std::vector<std::string> rule_dirs = options.yara_dirs;
-  if (!options.no_builtin_rules && std::filesystem::is_directory(intel::builtin_rules_dir())) {
-    rule_dirs.insert(rule_dirs.begin(), intel::builtin_rules_dir());
-  }
-  if (!rule_dirs.empty()) {
-    auto loaded = intel::YaraRules::load(rule_dirs);
-    if (!loaded) {
-      print_load_error(loaded.error(), lang);
-      return 2;
-    }
-    yara = std::move(*loaded);
-  }
+  if (!load_yara_rules(options.yara_dirs, !options.no_builtin_rules, lang, yara)) return 2;
   std::optional<intel::IocSet> ioc;
   if (!options.ioc_files.empty()) {
     auto loaded = intel::IocSet::load(options.ioc_files);

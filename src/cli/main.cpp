@@ -9,6 +9,7 @@
 #include "cli/notice_command.hpp"
 #include "cli/parse_command.hpp"
 #include "cli/profile_command.hpp"
+#include "cli/serve_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"emotriage: Emotet-style mail incident triage / Emotet 型メール対応支援ツール"};
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   emotriage::cli::add_logs_command(app, exit_code);
   emotriage::cli::add_notice_command(app, exit_code);
   emotriage::cli::add_case_command(app, exit_code);
+  emotriage::cli::add_serve_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 namespace emotriage::cli {
@@ -107,6 +108,66 @@ void Progress::update(std::uint64_t messages, std::uint64_t bytes) {
   std::fprintf(stderr, format, static_cast<unsigned long long>(messages),
                static_cast<double>(bytes) / 1e6);
   std::fflush(stderr);
+}
+
+bool load_company_profile(const std::string& path, report::Lang lang, profile::Profile& company) {
+  if (path.empty()) {
+    std::cerr << "emotriage: "
+              << report::pick(lang,
+                              "--profile "
+                              "がないため、差出人が当社のアカウントかどうか・社員の名前が使われてい"
+                              "るかは判定できません。",
+                              "no --profile: whether a sender is ours, or our employees' names are "
+                              "used, cannot be judged.")
+              << "\n";
+    return true;
+  }
+  auto loaded = profile::load_profile(path);
+  if (!loaded) {
+    print_profile_errors(loaded.error(), lang);
+    return false;
+  }
+  company = std::move(*loaded);
+  return true;
+}
+
+void print_profile_errors(const std::vector<profile::ProfileError>& errors, report::Lang lang) {
+  for (const auto& error : errors) {
+    std::cerr << "emotriage: " << neutralize_controls(error.source) << ":" << error.line << ":"
+              << error.column << ": "
+              << neutralize_controls(lang == report::Lang::ja ? error.message_ja : error.message_en)
+              << "\n";
+  }
+}
+
+void print_load_error(const intel::LoadError& error, report::Lang lang) {
+  std::cerr << "emotriage: " << neutralize_controls(error.source) << ": "
+            << (lang == report::Lang::ja ? error.message_ja : error.message_en) << "\n";
+}
+
+bool load_yara_rules(const std::vector<std::string>& own_dirs, bool builtin, report::Lang lang,
+                     std::optional<intel::YaraRules>& rules) {
+  std::vector<std::string> rule_dirs = own_dirs;
+  if (builtin && std::filesystem::is_directory(intel::builtin_rules_dir())) {
+    rule_dirs.insert(rule_dirs.begin(), intel::builtin_rules_dir());
+  }
+  if (rule_dirs.empty()) return true;
+  auto loaded = intel::YaraRules::load(rule_dirs);
+  if (!loaded) {
+    print_load_error(loaded.error(), lang);
+    return false;
+  }
+  rules = std::move(*loaded);
+  return true;
+}
+
+std::optional<report::AbuseContacts> load_abuse_contacts(report::Lang lang) {
+  auto loaded = report::AbuseContacts::load(report::builtin_data_dir() + "/abuse-contacts.toml");
+  if (loaded) return std::move(*loaded);
+  std::cerr << "emotriage: " << neutralize_controls(loaded.error().source) << ": "
+            << (lang == report::Lang::ja ? loaded.error().message_ja : loaded.error().message_en)
+            << "\n";
+  return std::nullopt;
 }
 
 }  // namespace emotriage::cli

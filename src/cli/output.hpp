@@ -9,6 +9,9 @@
 
 #include "core/limits.hpp"
 #include "inspect/extract.hpp"
+#include "intel/intel.hpp"
+#include "profile/profile.hpp"
+#include "report/abuse_contacts.hpp"
 
 #include "report/format.hpp"
 #include "report/lang.hpp"
@@ -21,6 +24,18 @@ using report::neutralize_controls;
 std::optional<inspect::Extractor> open_extractor(const std::string& directory, report::Lang lang);
 // Reports write failures of the extraction at the end of a run; true when there were none.
 bool report_extract_errors(const inspect::Extractor& extractor, report::Lang lang);
+
+// Loaders analyze and serve share; each prints why it failed (ja or en).
+// --profile FILE into `company`; without a file, warns what cannot be judged and keeps it empty.
+bool load_company_profile(const std::string& path, report::Lang lang, profile::Profile& company);
+void print_profile_errors(const std::vector<profile::ProfileError>& errors, report::Lang lang);
+void print_load_error(const intel::LoadError& error, report::Lang lang);
+// The project's rules/ (when `builtin`) and the user's folders; none at all leaves `rules` empty.
+bool load_yara_rules(const std::vector<std::string>& own_dirs, bool builtin, report::Lang lang,
+                     std::optional<intel::YaraRules>& rules);
+// The free-mail providers' abuse desks for the campaign view; a missing or broken file is a
+// warning (every outside domain then gets abuse@<domain>).
+std::optional<report::AbuseContacts> load_abuse_contacts(report::Lang lang);
 
 // Options several subcommands share, with the same ja/en help everywhere.
 void add_mail_inputs(CLI::App* command, std::vector<std::string>& inputs);

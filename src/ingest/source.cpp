@@ -425,6 +425,8 @@ outlook::PstSink pst_sink(const std::string& name, const Options& options, const
   };
 }
 
+}  // namespace
+
 void read_stream(std::istream& in, const std::string& name, std::uint64_t size_hint,
                  const Options& options, const Visitor& visitor) {
   // Sniff without consuming: peek into a buffer, then hand the buffer and the rest on.
@@ -487,6 +489,8 @@ void read_stream(std::istream& in, const std::string& name, std::uint64_t size_h
   }
   deliver(visitor, std::move(message));
 }
+
+namespace {
 
 void read_file(const fs::path& path, const std::string& locator, const Options& options,
                const Visitor& visitor) {

@@ -63,6 +63,11 @@ struct Visitor {
 // part of a message).
 void read_input(const std::string& input, const Options& options, const Visitor& visitor);
 
+// Reads one input from a stream (an upload held in memory, stdin): sniffed like a file — mbox,
+// PST/OST, Outlook .msg or one message. `size_hint` (0: unknown) only sizes the buffer.
+void read_stream(std::istream& in, const std::string& name, std::uint64_t size_hint,
+                 const Options& options, const Visitor& visitor);
+
 // Splits an mbox stream into messages (mboxo / mboxrd: ">From " lines are unescaped). Exposed
 // for tests and fuzzing. `name` prefixes the locators. Nothing vanishes: non-blank text before
 // the first From_ line is a message of its own ("name#0"), and a stream without any From_ line

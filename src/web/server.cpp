@@ -1,0 +1,242 @@
+#include "web/server.hpp"
+
+#include <httplib.h>
+
+#include <string_view>
+
+#include "web/assets.hpp"
+
+namespace emotriage::web {
+
+namespace {
+
+constexpr auto kJsonErrors = nlohmann::ordered_json::error_handler_t::replace;
+constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
+
+bool is_api(const httplib::Request& request) {
+  return request.path.starts_with("/api/");
+}
+
+void send_json(httplib::Response& response, int status, const nlohmann::ordered_json& body) {
+  response.status = status;
+  response.set_content(body.dump(-1, ' ', false, kJsonErrors), "application/json; charset=utf-8");
+}
+
+// Refusals carry a machine code and both languages; the page shows the one it speaks.
+void refuse(httplib::Response& response, int status, std::string_view code, std::string_view ja,
+            std::string_view en) {
+  send_json(response, status, {{"error", code}, {"message_ja", ja}, {"message_en", en}});
+}
+
+bool changes_state(const httplib::Request& request) {
+  return request.method != "GET" && request.method != "HEAD";
+}
+
+report::Lang request_lang(const httplib::Request& request) {
+  return request.get_param_value("lang") == "en" ? report::Lang::en : report::Lang::ja;
+}
+
+// A browser-safe name for an upload: its file name, bounded (it is data, shown as text).
+std::string upload_name(std::string_view filename, std::size_t index) {
+  constexpr std::size_t kMaxName = 255;
+  if (filename.empty()) return "upload-" + std::to_string(index + 1);
+  return std::string(filename.substr(0, kMaxName));
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  const Analyzer& analyzer;
+  std::string access_token = random_token();
+  std::string csrf_token = random_token();
+  bool loopback = is_loopback_host(options.listen.host);
+  bool token_required = options.always_require_token || !loopback;
+  int port = 0;
+  httplib::Server http;
+
+  Impl(ServerOptions server_options, const Analyzer& shared_analyzer)
+      : options(std::move(server_options)), analyzer(shared_analyzer) {}
+
+  // Cookies are not scoped by port: the name carries it, so two servers do not clash.
+  std::string session_cookie() const { return "emotriage_session_" + std::to_string(port); }
+
+  bool authenticated(const httplib::Request& request) const {
+    if (token_matches(bearer_token(request.get_header_value("Authorization")), access_token)) {
+      return true;
+    }
+    return token_matches(cookie_value(request.get_header_value("Cookie"), session_cookie()),
+                         access_token);
+  }
+
+  httplib::Server::HandlerResponse guard(const httplib::Request& request,
+                                         httplib::Response& response) {
+    using enum httplib::Server::HandlerResponse;
+    // A compressed body would be inflated past the size limit.
+    std::string encoding = request.get_header_value("Content-Encoding");
+    if (!encoding.empty() && encoding != "identity") {
+      refuse(response, 415, "content-encoding", "圧縮された送信は受け付けません。",
+             "compressed request bodies are not accepted.");
+      return Handled;
+    }
+    // The size limit is checked against Content-Length before the body is read; a chunked body
+    // has none and would be read whole.
+    if (changes_state(request) &&
+        (request.has_header("Transfer-Encoding") || !request.has_header("Content-Length"))) {
+      refuse(response, 411, "length", "Content-Length のある送信だけを受け付けます。",
+             "only requests with a Content-Length are accepted.");
+      return Handled;
+    }
+    if (loopback && !host_header_allowed(request.get_header_value("Host"), port)) {
+      refuse(response, 403, "host", "このサーバーには 127.0.0.1 か localhost で接続してください。",
+             "connect to this server as 127.0.0.1 or localhost.");
+      return Handled;
+    }
+    if (token_required && !authenticated(request)) {
+      // The login link printed at start: the token becomes a cookie and leaves the address bar.
+      if (request.method == "GET" && request.path == "/" &&
+          token_matches(request.get_param_value("token"), access_token)) {
+        response.set_header("Set-Cookie", session_cookie() + "=" + access_token +
+                                              "; Path=/; HttpOnly; SameSite=Strict");
+        response.set_redirect("/", 303);
+        return Handled;
+      }
+      refuse(response, 401, "token",
+             "アクセス トークンが必要です。serve の起動時に表示されたアドレスを開いてください。",
+             "an access token is required: open the address serve printed at start.");
+      return Handled;
+    }
+    if (changes_state(request) &&
+        (!token_matches(request.get_header_value(std::string(kCsrfHeader)), csrf_token) ||
+         !origin_allowed(request.get_header_value("Origin"), request.get_header_value("Host")))) {
+      refuse(response, 403, "csrf", "CSRF トークンがないか、一致しません。",
+             "the CSRF token is missing or does not match.");
+      return Handled;
+    }
+    return Unhandled;
+  }
+
+  void serve_asset(std::string_view name, httplib::Response& response) {
+    const Asset* asset = find_asset(name);
+    if (asset == nullptr) {
+      response.status = 404;
+      return;
+    }
+    response.set_content(asset->body.data(), asset->body.size(),
+                         std::string(content_type(asset->name)).c_str());
+  }
+
+  void analyze(const httplib::Request& request, httplib::Response& response) {
+    std::vector<Upload> uploads;
+    if (request.is_multipart_form_data()) {
+      auto [first, last] = request.files.equal_range("file");
+      for (auto it = first; it != last; ++it) {
+        uploads.push_back({upload_name(it->second.filename, uploads.size()), it->second.content});
+      }
+    } else if (request.get_header_value("Content-Type").starts_with("text/plain")) {
+      uploads.push_back({"pasted.eml", request.body});
+    } else {
+      refuse(response, 415, "content-type",
+             "multipart/form-data (欄 file) か text/plain で送ってください。",
+             "send multipart/form-data (field file) or text/plain.");
+      return;
+    }
+    if (uploads.empty() || uploads.size() > options.max_files) {
+      std::string count = std::to_string(options.max_files);
+      refuse(response, 400, "files", "欄 file に 1〜" + count + " 個のファイルを入れてください。",
+             "field file must hold 1 to " + count + " files.");
+      return;
+    }
+    send_json(response, 200, analyzer.analyze(uploads, request_lang(request)));
+  }
+
+  void route() {
+    httplib::Headers headers;
+    for (const auto& [name, value] : security_headers()) headers.emplace(name, value);
+    http.set_default_headers(std::move(headers));
+    http.set_payload_max_length(options.max_request_bytes);
+    http.set_pre_routing_handler(
+        [this](const httplib::Request& request, httplib::Response& response) {
+          return guard(request, response);
+        });
+    http.Get("/", [this](const httplib::Request&, httplib::Response& response) {
+      serve_asset("index.html", response);
+    });
+    // Only names of the embedded table: no slash, no dot-dot, no filesystem.
+    http.Get(R"(/assets/([A-Za-z0-9_-]+\.[a-z]+))",
+             [this](const httplib::Request& request, httplib::Response& response) {
+               serve_asset(request.matches[1].str(), response);
+             });
+    http.Get("/api/session", [this](const httplib::Request&, httplib::Response& response) {
+      send_json(response, 200,
+                {{"version", EMOTRIAGE_VERSION},
+                 {"csrf_token", csrf_token},
+                 {"token_required", token_required},
+                 {"max_request_bytes", options.max_request_bytes},
+                 {"max_files", options.max_files}});
+    });
+    http.Post("/api/analyze", [this](const httplib::Request& request, httplib::Response& response) {
+      analyze(request, response);
+    });
+    http.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
+      if (!response.body.empty()) return;
+      if (response.status == 413) {
+        refuse(response, 413, "too-large", "送信が大きすぎます。", "the request is too large.");
+      } else if (is_api(request) || response.status != 404) {
+        refuse(response, response.status, "status-" + std::to_string(response.status),
+               "要求を処理できません。", "the request cannot be served.");
+      } else {
+        response.set_content("not found", "text/plain; charset=utf-8");
+      }
+    });
+    http.set_exception_handler(
+        [](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
+          refuse(response, 500, "internal", "内部エラーです。", "internal error.");
+        });
+  }
+};
+
+Server::Server(ServerOptions options, const Analyzer& analyzer)
+    : impl_(std::make_unique<Impl>(std::move(options), analyzer)) {
+  impl_->route();
+}
+
+Server::~Server() = default;
+
+std::expected<void, std::string> Server::bind() {
+  const auto& listen = impl_->options.listen;
+  if (listen.port == 0) {
+    impl_->port = impl_->http.bind_to_any_port(listen.host);
+    if (impl_->port > 0) return {};
+  } else if (impl_->http.bind_to_port(listen.host, listen.port)) {
+    impl_->port = listen.port;
+    return {};
+  }
+  return std::unexpected(listen.host + ":" + std::to_string(listen.port));
+}
+
+int Server::port() const {
+  return impl_->port;
+}
+bool Server::token_required() const {
+  return impl_->token_required;
+}
+const std::string& Server::access_token() const {
+  return impl_->access_token;
+}
+
+std::string Server::url() const {
+  const std::string& host = impl_->options.listen.host;
+  std::string authority = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::string address = "http://" + authority + ":" + std::to_string(impl_->port) + "/";
+  return impl_->token_required ? address + "?token=" + impl_->access_token : address;
+}
+
+void Server::run() {
+  impl_->http.listen_after_bind();
+}
+void Server::stop() {
+  impl_->http.stop();
+}
+
+}  // namespace emotriage::web

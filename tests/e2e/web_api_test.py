@@ -1,0 +1,296 @@
+#!/usr/bin/env python3
+"""`emotriage serve` over loopback (docs/web.md): security headers on every response, static
+assets only from the embedded table, the Host check against DNS rebinding, the access token
+(login link → cookie, or Bearer) where required, the CSRF token and Origin on every POST, the
+upload size limit; `POST /api/analyze` with multipart files or a pasted source gives the same JSON
+as `analyze --format json`; a hostile subject and display name come back as data.
+
+    web_api_test.py EMOTRIAGE SOURCE_DIR
+"""
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import uuid
+
+BIN, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+PROFILE = os.path.join(SOURCE, "examples/profile.toml")
+INCIDENTS = os.path.join(SOURCE, "examples/incidents")
+HOSTILE = os.path.join(SOURCE, "tests/data/report/hostile-strings.eml")
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+passed = failed = 0
+
+
+def check(name, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}"[:2000])
+
+
+class Server:
+    def __init__(self, *args, listen="127.0.0.1:0"):
+        self.process = subprocess.Popen(
+            [BIN, "serve", "--listen", listen, "--profile", PROFILE, *args],
+            cwd=SOURCE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        match = re.match(r"emotriage serve: (http://([^/]+)/(\?token=([0-9a-f]{64}))?)$", line.strip())
+        if not match:
+            self.process.kill()
+            raise SystemExit(f"unexpected first line {line!r}: {self.process.stderr.read()}")
+        self.url, self.authority, self.token = match.group(1), match.group(2), match.group(4)
+        self.port = int(self.authority.rsplit(":", 1)[1])
+
+    def request(self, method, path, body=None, headers=None, host=None, raw_body=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", host or self.authority)
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        if body is not None:
+            connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        if raw_body is not None:
+            connection.send(raw_body)
+        response = connection.getresponse()
+        data = response.read()
+        connection.close()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=30)
+        check("stops cleanly on SIGTERM", code == 0, f"exit {code}")
+
+
+def multipart(files, field="file"):
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, data in files:
+        parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; "
+                     f"filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n".encode()
+                     + data + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def check_security_headers(name, headers):
+    check(f"{name}: CSP", headers.get("content-security-policy") == CSP,
+          headers.get("content-security-policy"))
+    check(f"{name}: nosniff", headers.get("x-content-type-options") == "nosniff")
+    check(f"{name}: no referrer", headers.get("referrer-policy") == "no-referrer")
+    check(f"{name}: no framing", headers.get("x-frame-options") == "DENY")
+    check(f"{name}: no CORS", "access-control-allow-origin" not in headers)
+
+
+def csrf_token(server, headers=None):
+    status, _, body = server.request("GET", "/api/session", headers=headers)
+    check("session answers", status == 200, status)
+    return json.loads(body)["csrf_token"]
+
+
+def analyze_cli(paths, lang):
+    r = subprocess.run([BIN, "analyze", "--format", "json", "--profile", PROFILE, "--lang", lang,
+                        *paths], cwd=SOURCE, capture_output=True, timeout=300)
+    check("analyze CLI runs", r.returncode in (0, 1), r.stderr.decode())
+    return json.loads(r.stdout)
+
+
+def test_loopback_server():
+    server = Server()
+    try:
+        check("no token on loopback by default", server.token is None, server.url)
+        # Pages, assets and their headers.
+        status, headers, body = server.request("GET", "/")
+        check("page", status == 200 and b"/assets/app.js" in body, status)
+        check("page type", headers.get("content-type") == "text/html; charset=utf-8")
+        check_security_headers("page", headers)
+        status, headers, body = server.request("GET", "/assets/app.js")
+        check("script", status == 200 and headers.get("content-type") == "text/javascript; charset=utf-8")
+        check("script never uses innerHTML", b"innerHTML" not in body)
+        for path in ["/assets/../CMakeLists.txt", "/assets/%2e%2e/CMakeLists.txt",
+                     "/assets/..%2fCMakeLists.txt", "/assets/missing.js", "/../../etc/passwd",
+                     "/index.html/../../etc/passwd", "/assets/app.js/", "/CMakeLists.txt"]:
+            status, headers, body = server.request("GET", path)
+            check(f"no file outside the table: {path}", status == 404 and b"cmake" not in body.lower(),
+                  status)
+            check_security_headers(f"404 {path}", headers)
+        # DNS rebinding: a page of evil.example resolved to 127.0.0.1 sends its own Host.
+        status, _, _ = server.request("GET", "/", host=f"evil.example:{server.port}")
+        check("foreign Host refused", status == 403, status)
+        status, _, _ = server.request("GET", "/api/session", host=f"127.0.0.1:{server.port + 1}")
+        check("Host with another port refused", status == 403, status)
+        status, _, _ = server.request("GET", "/", host=f"localhost:{server.port}")
+        check("localhost Host accepted", status == 200, status)
+
+        # CSRF on every POST.
+        csrf = csrf_token(server)
+        check("CSRF token is random hex", re.fullmatch(r"[0-9a-f]{64}", csrf or ""), csrf)
+        paste = read(os.path.join(INCIDENTS, "10-not-suspicious-internal-notice.eml"))
+        text_headers = {"Content-Type": "text/plain; charset=utf-8"}
+        status, _, body = server.request("POST", "/api/analyze", paste, text_headers)
+        check("POST without CSRF token refused", status == 403 and b'"csrf"' in body, status)
+        status, _, _ = server.request("POST", "/api/analyze", paste,
+                                      {**text_headers, "X-CSRF-Token": "0" * 64})
+        check("POST with a wrong CSRF token refused", status == 403, status)
+        status, _, _ = server.request("POST", "/api/analyze", paste,
+                                      {**text_headers, "X-CSRF-Token": csrf,
+                                       "Origin": "http://evil.example"})
+        check("POST from another origin refused", status == 403, status)
+        status, _, _ = server.request("POST", "/api/analyze", paste,
+                                      {**text_headers, "X-CSRF-Token": csrf,
+                                       "Content-Encoding": "gzip"})
+        check("compressed body refused", status == 415, status)
+        status, headers, body = server.request(
+            "POST", "/api/analyze", paste,
+            {**text_headers, "X-CSRF-Token": csrf, "Origin": f"http://{server.authority}"})
+        check("pasted source analysed", status == 200, (status, body[:300]))
+        check("API answers JSON", headers.get("content-type") == "application/json; charset=utf-8")
+        check_security_headers("api", headers)
+        pasted = json.loads(body)
+        check("pasted: one message", len(pasted["messages"]) == 1)
+        check("pasted: not suspicious", pasted["messages"][0]["verdict"]["scenario"] == "not-suspicious")
+        check("pasted: Japanese by default",
+              re.search("[\u3040-\u30ff]", pasted["messages"][0]["verdict"]["summary"]),
+              pasted["messages"][0]["verdict"]["summary"])
+        status, _, body = server.request("POST", "/api/analyze", b"x",
+                                         {"Content-Type": "application/json", "X-CSRF-Token": csrf})
+        check("other content types refused", status == 415, status)
+        body_bytes, form_headers = multipart([("a.eml", paste)], field="other")
+        status, _, _ = server.request("POST", "/api/analyze", body_bytes,
+                                      {**form_headers, "X-CSRF-Token": csrf})
+        check("multipart without field file refused", status == 400, status)
+
+        # Every example mail at once: the same JSON as `analyze --format json` (but the source,
+        # which is the uploaded file's name), in both languages.
+        names = sorted(n for n in os.listdir(INCIDENTS) if n.endswith(".eml"))
+        body_bytes, form_headers = multipart([(n, read(os.path.join(INCIDENTS, n))) for n in names])
+        for lang in ["ja", "en"]:
+            status, _, body = server.request("POST", f"/api/analyze?lang={lang}", body_bytes,
+                                             {**form_headers, "X-CSRF-Token": csrf})
+            check(f"upload of {len(names)} mails ({lang})", status == 200, (status, body[:300]))
+            web = json.loads(body)
+            cli = analyze_cli([os.path.join("examples/incidents", n) for n in names], lang)
+            check("same top-level keys as analyze", list(web) == list(cli), list(web))
+            check("same number of messages", len(web["messages"]) == len(cli["messages"]),
+                  (len(web["messages"]), len(cli["messages"])))
+            # The CLI names a mail by its path, the server by the uploaded file's name.
+            relative = lambda value: json.dumps(value, ensure_ascii=False).replace("examples/incidents/", "")
+            for w, c in zip(web["messages"], cli["messages"]):
+                check(f"message {w['source']} as analyze ({lang})", relative(w) == relative(c),
+                      (w["source"], c["source"]))
+            check(f"campaign as analyze ({lang})", relative(web["campaign"]) == relative(cli["campaign"]))
+        # The expected scenario of each example (examples/incidents/expected.tsv).
+        with open(os.path.join(INCIDENTS, "expected.tsv"), encoding="utf-8") as f:
+            expected = dict(line.split("\t")[:2] for line in f.read().splitlines()[1:] if line)
+        check("expected.tsv read", len(expected) >= len(names), len(expected))
+        by_source = {m["source"]: m["verdict"]["scenario"] for m in web["messages"]}
+        for name, scenario in expected.items():
+            check(f"expected scenario of {name}", by_source.get(name) == scenario,
+                  (by_source.get(name), scenario))
+
+        # Hostile subject and display name: data in JSON, never markup the server made.
+        body_bytes, form_headers = multipart([("<img src=x onerror=alert(1)>.eml", read(HOSTILE))])
+        status, headers, body = server.request("POST", "/api/analyze", body_bytes,
+                                               {**form_headers, "X-CSRF-Token": csrf})
+        check("hostile mail analysed", status == 200, status)
+        check("hostile answer is JSON", headers.get("content-type", "").startswith("application/json"))
+        hostile = json.loads(body)["messages"][0]
+        check("hostile subject kept as data", "<script>alert(1)</script>" in hostile["subject"],
+              hostile["subject"])
+        check("hostile display name kept as data",
+              "<img src=x onerror=alert(2)>" in hostile["from"]["display_name"])
+        check("hostile file name kept as data", hostile["source"] == "<img src=x onerror=alert(1)>.eml",
+              hostile["source"])
+    finally:
+        server.stop()
+
+
+def test_token_server():
+    server = Server("--require-token", "--max-upload-mb", "1", "--lang", "en")
+    try:
+        check("token printed", server.token is not None, server.url)
+        status, headers, body = server.request("GET", "/")
+        check("page needs the token", status == 401, status)
+        check_security_headers("401", headers)
+        status, _, _ = server.request("GET", "/api/session")
+        check("API needs the token", status == 401, status)
+        status, _, _ = server.request("GET", "/?token=" + "0" * 64)
+        check("wrong token refused", status == 401, status)
+        status, headers, _ = server.request("GET", "/?token=" + server.token)
+        cookie = headers.get("set-cookie", "")
+        check("login link redirects", status == 303 and headers.get("location") == "/",
+              (status, headers.get("location")))
+        check("session cookie is HttpOnly, SameSite=Strict",
+              "HttpOnly" in cookie and "SameSite=Strict" in cookie and server.token in cookie, cookie)
+        session = {"Cookie": cookie.split(";", 1)[0]}
+        status, _, _ = server.request("GET", "/", headers=session)
+        check("cookie opens the page", status == 200, status)
+        bearer = {"Authorization": "Bearer " + server.token}
+        csrf = csrf_token(server, bearer)
+        paste = read(os.path.join(INCIDENTS, "05-external-malspam-onenote.eml"))
+        status, _, body = server.request("POST", "/api/analyze?lang=en", paste,
+                                         {**bearer, "X-CSRF-Token": csrf,
+                                          "Content-Type": "text/plain"})
+        check("Bearer + CSRF analyses", status == 200, (status, body[:200]))
+        if status == 200:
+            message = json.loads(body)["messages"][0]
+            check("English on request", message["verdict"]["scenario"] == "external-malspam" and
+                  not re.search("[\u3040-\u30ff]", message["verdict"]["summary"]),
+                  message["verdict"]["summary"])
+        status, _, _ = server.request("POST", "/api/analyze", paste,
+                                      {"X-CSRF-Token": csrf, "Content-Type": "text/plain"})
+        check("CSRF token alone is not a login", status == 401, status)
+        big = b"x" * (2 << 20)
+        status, _, _ = server.request("POST", "/api/analyze", big,
+                                      {**bearer, "X-CSRF-Token": csrf, "Content-Type": "text/plain"})
+        check("upload over the limit refused", status == 413, status)
+        # Chunked, the body has no Content-Length to check the limit against before reading.
+        chunked = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece)
+                           for piece in [big[i:i + 65536] for i in range(0, len(big), 65536)]) + b"0\r\n\r\n"
+        status, _, _ = server.request("POST", "/api/analyze", None,
+                                      {**bearer, "X-CSRF-Token": csrf, "Content-Type": "text/plain",
+                                       "Transfer-Encoding": "chunked"}, raw_body=chunked)
+        check("chunked upload refused", status == 411, status)
+    finally:
+        server.stop()
+
+
+def test_any_address_needs_the_token():
+    server = Server("--lang", "en", listen="0.0.0.0:0")
+    try:
+        check("token required on a non-loopback address", server.token is not None, server.url)
+        status, _, _ = server.request("GET", "/api/session")
+        check("no token: 401", status == 401, status)
+        status, _, _ = server.request("GET", "/api/session",
+                                      headers={"Authorization": "Bearer " + server.token})
+        check("Bearer token: 200", status == 200, status)
+        warning = server.process.stdout.readline() + server.process.stdout.readline()
+        check("warns that other computers can connect", "other computers" in warning, warning)
+    finally:
+        server.stop()
+
+
+def test_bad_listen():
+    r = subprocess.run([BIN, "serve", "--listen", "127.0.0.1:http", "--lang", "en"],
+                       capture_output=True, text=True, timeout=30)
+    check("bad --listen: exit 2", r.returncode == 2 and "HOST:PORT" in r.stderr, (r.returncode, r.stderr))
+
+
+test_loopback_server()
+test_token_server()
+test_any_address_needs_the_token()
+test_bad_listen()
+print(f"web_api: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
