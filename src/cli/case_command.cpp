@@ -250,6 +250,18 @@ int run_step(const CaseOptions& options) {
     print_error(lang, "項目を更新できません", "cannot update the item", set.error().detail);
     return 2;
   }
+  if (options.format == "json") {
+    const nlohmann::ordered_json updated{{"case", options.name},
+                                         {"number", index + 1},
+                                         {"key", item.key},
+                                         {"label", cases::item_label(item, lang)},
+                                         {"status", options.status},
+                                         {"who", options.who},
+                                         {"at", *at},
+                                         {"note", options.note}};
+    std::cout << updated.dump(-1, ' ', false, kJsonErrors) << "\n";
+    return 0;
+  }
   std::cout << index + 1 << ". "
             << neutralize_controls(report::one_line(cases::item_label(item, lang))) << " → "
             << cases::status_label(*status, lang) << " (" << report::one_line(options.who) << " "
@@ -270,6 +282,12 @@ int run_note(const CaseOptions& options) {
     else
       print_error(lang, "メモを保存できません", "cannot store the note", added.error().detail);
     return 2;
+  }
+  if (options.format == "json") {
+    const nlohmann::ordered_json recorded{
+        {"case", options.name}, {"who", options.who}, {"at", *at}, {"note", options.text}};
+    std::cout << recorded.dump(-1, ' ', false, kJsonErrors) << "\n";
+    return 0;
   }
   std::cout << pick(lang, "メモを記録しました (", "Note recorded (") << *at << ")\n";
   return 0;
@@ -373,6 +391,7 @@ void add_case_command(CLI::App& app, int& exit_code) {
   step->add_option("--note", options->note, "note / メモ");
   step->add_option("--at", options->at, "when (default: now) / 日時");
   add_common(step, *options);
+  add_format_option(step, options->format);
   step->callback([options, &exit_code] { exit_code = run_step(*options); });
 
   auto* note = command->add_subcommand("note", "add a note to the timeline / 経緯にメモを追加");
@@ -381,6 +400,7 @@ void add_case_command(CLI::App& app, int& exit_code) {
   note->add_option("--who", options->who, "who writes it / 記入者");
   note->add_option("--at", options->at, "when (default: now) / 日時");
   add_common(note, *options);
+  add_format_option(note, options->format);
   note->callback([options, &exit_code] { exit_code = run_note(*options); });
 
   auto* exported = command->add_subcommand(

@@ -108,14 +108,18 @@ with tempfile.TemporaryDirectory() as tmp:
     check("step by key", r.returncode == 0 and b"done" in r.stdout, r.stderr)
     number = keys.index("reset-smtp-auth:t.yamada@sample-shoji.example") + 1
     r = run(["case", "step", "incident", str(number), "--status", "done", "--who", "Sato",
-             "--at", "2026-01-05T14:10:00+09:00", "--db", db])
-    check("step by number", r.returncode == 0, r.stderr)
+             "--at", "2026-01-05T14:10:00+09:00", "--db", db, "--format", "json"])
+    stepped = json.loads(r.stdout) if r.returncode == 0 else {}
+    check("step by number (json)", stepped.get("key") == "reset-smtp-auth:t.yamada@sample-shoji.example"
+          and stepped.get("number") == number and stepped.get("status") == "done"
+          and stepped.get("at") == "2026-01-05T14:10:00+09:00", r.stdout + r.stderr)
     r = run(["case", "step", "incident", "notice", "--status", "skipped", "--who", "Suzuki",
              "--note", "<script>alert(1)</script> | *bold*", "--db", db])
     check("step at injected now", r.returncode == 0 and NOW.encode() in r.stdout, r.stdout)
     r = run(["case", "note", "incident", "取引先に電話連絡済み", "--who", "Sato",
-             "--at", "2026-01-05T15:00:00+09:00", "--db", db])
-    check("note", r.returncode == 0, r.stderr)
+             "--at", "2026-01-05T15:00:00+09:00", "--db", db, "--format", "json"])
+    check("note (json)", r.returncode == 0 and json.loads(r.stdout)["note"] == "取引先に電話連絡済み",
+          r.stdout + r.stderr)
     check("unknown item exit 2", run(["case", "step", "incident", "999", "--status", "done", "--who", "x",
                                       "--db", db]).returncode == 2)
     check("bad status exit 2", run(["case", "step", "incident", "1", "--status", "finished", "--who", "x",
