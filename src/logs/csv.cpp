@@ -116,22 +116,26 @@ LineResult CsvParser::row(std::string_view line) {
   const std::string_view message_id = cell(message_id_);
   const std::string_view status = cell(status_);
   const std::string_view recipients = cell(recipients_);
+  // Both exports count a message once per Message-ID (hops and per-recipient rows repeat it).
+  const auto count_message = [&](std::uint64_t recipient_count) {
+    if (recent_ids_.size() >= kMaxRecentIds) recent_ids_.clear();
+    if (!message_id.empty()) recent_ids_.emplace(message_id);
+    MessageEvent event;
+    event.time = *time;
+    event.client_ip = cell(original_ip_).empty() ? cell(client_ip_) : cell(original_ip_);
+    event.sender = sender;
+    event.message_id = message_id;
+    event.has_message_id = message_id_ >= 0;
+    event.recipients = recipient_count;
+    aggregator_.message(key, authenticated, event);
+  };
   if (exchange_) {
     if (event_id == "RECEIVE" && (source == "SMTP" || source == "STOREDRIVER")) {
       // The same message is received again on each hop: count it once.
       if (!message_id.empty() && recent_ids_.contains(message_id)) return LineResult::used;
-      if (recent_ids_.size() >= kMaxRecentIds) recent_ids_.clear();
-      if (!message_id.empty()) recent_ids_.emplace(message_id);
-      MessageEvent event;
-      event.time = *time;
-      event.client_ip = cell(original_ip_).empty() ? cell(client_ip_) : cell(original_ip_);
-      event.sender = sender;
-      event.message_id = message_id;
-      event.has_message_id = message_id_ >= 0;
-      event.recipients = recipient_count_ >= 0
-                             ? number(cell(recipient_count_))
-                             : 1 + static_cast<std::uint64_t>(std::ranges::count(recipients, ';'));
-      aggregator_.message(key, authenticated, event);
+      count_message(recipient_count_ >= 0
+                        ? number(cell(recipient_count_))
+                        : 1 + static_cast<std::uint64_t>(std::ranges::count(recipients, ';')));
       return LineResult::used;
     }
     const bool sent = event_id == "SEND" || event_id == "DELIVER";
@@ -150,16 +154,7 @@ LineResult CsvParser::row(std::string_view line) {
   // Microsoft 365: one row per recipient ("addr##RECEIVE, SEND" in the extended report).
   std::string_view recipient = recipients.substr(0, recipients.find("##"));
   if (message_id.empty() || !recent_ids_.contains(message_id)) {
-    if (recent_ids_.size() >= kMaxRecentIds) recent_ids_.clear();
-    if (!message_id.empty()) recent_ids_.emplace(message_id);
-    MessageEvent event;
-    event.time = *time;
-    event.client_ip = cell(original_ip_).empty() ? cell(client_ip_) : cell(original_ip_);
-    event.sender = sender;
-    event.message_id = message_id;
-    event.has_message_id = message_id_ >= 0;
-    event.recipients = 1;
-    aggregator_.message(key, authenticated, event);
+    count_message(1);
   } else {
     aggregator_.add_recipient(key, *time);
   }
