@@ -110,11 +110,18 @@ class Batch {
   Batch(const BatchOptions& options, unsigned workers)
       : options_(options), window_(static_cast<std::uint64_t>(workers) * 4 + 8) {}
 
-  // Reader side.
+  // Reader side. Raw messages waiting or being parsed are bounded in count and in bytes: a
+  // mailbox of 150 MB messages must not have a window's worth of them in memory, whatever the
+  // number of workers. One message always fits.
   void submit_raw(ingest::RawMessage&& raw) {
     std::unique_lock lock(mutex_);
-    room_.wait(lock, [&] { return aborted_ || next_seq_ - delivered_ < window_; });
+    const std::uint64_t size = raw.bytes.size();
+    room_.wait(lock, [&] {
+      return aborted_ || (next_seq_ - delivered_ < window_ &&
+                          (raw_bytes_ == 0 || raw_bytes_ + size <= kRawBytesBudget));
+    });
     if (aborted_) return;
+    raw_bytes_ += size;
     queue_.push_back({next_seq_++, std::move(raw)});
     work_.notify_one();
   }
@@ -151,10 +158,14 @@ class Batch {
         queue_.pop_front();
       }
       Outcome outcome = process_isolated(item.second, options_);
+      const std::uint64_t size = item.second.bytes.size();
+      item.second.bytes = std::string();
       Event event = std::holds_alternative<core::Message>(outcome)
                         ? Event(std::move(std::get<core::Message>(outcome)))
                         : Event(std::move(std::get<verdict::Analysis>(outcome)));
       std::lock_guard lock(mutex_);
+      raw_bytes_ -= size;
+      room_.notify_all();
       done_.emplace(item.first, std::move(event));
       ready_.notify_one();
     }
@@ -176,8 +187,10 @@ class Batch {
   }
 
  private:
+  static constexpr std::uint64_t kRawBytesBudget = 256ull << 20;
   const BatchOptions& options_;
   const std::uint64_t window_;
+  std::uint64_t raw_bytes_ = 0;
   std::mutex mutex_;
   std::condition_variable work_, ready_, room_;
   std::deque<std::pair<std::uint64_t, ingest::RawMessage>> queue_;

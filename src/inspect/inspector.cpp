@@ -71,6 +71,7 @@ class Inspector {
     part_ = node.part;
     tree_size_ = std::max<std::uint64_t>(bytes.size(), 1);
     tree_expanded_ = 0;
+    tree_exhausted_ = false;
     inspect_object(bytes, node, 0, false);
   }
 
@@ -86,6 +87,9 @@ class Inspector {
   std::uint64_t entries_ = 0;        // members and embedded objects in this message
   std::uint64_t tree_size_ = 1;      // size of the attachment being inspected
   std::uint64_t tree_expanded_ = 0;  // decompressed bytes inside it
+  // Set when the attachment has used its expansion budget: nothing more in it is decompressed
+  // (else every sibling of a 42.zip-style bomb would still be opened for its first chunk).
+  bool tree_exhausted_ = false;
 
   // Reports a limit once per message; always returns false so callers can `return limit(...)`.
   bool limit(std::string_view name, std::uint64_t value) {
@@ -105,11 +109,16 @@ class Inspector {
 
   // Counts decompressed bytes against the message and attachment budgets.
   bool admit_expanded(std::uint64_t bytes) {
+    if (tree_exhausted_) return false;
     expanded_ += bytes;
     tree_expanded_ += bytes;
-    if (expanded_ > limits_.expanded_bytes) return limit("expanded_bytes", limits_.expanded_bytes);
+    if (expanded_ > limits_.expanded_bytes) {
+      tree_exhausted_ = true;
+      return limit("expanded_bytes", limits_.expanded_bytes);
+    }
     if (tree_expanded_ > kRatioFloorBytes &&
         tree_expanded_ / tree_size_ > limits_.expansion_ratio) {
+      tree_exhausted_ = true;
       return limit("expansion_ratio", limits_.expansion_ratio);
     }
     return true;
@@ -336,7 +345,7 @@ class Inspector {
     }
     ArchiveEntry entry;
     for (std::size_t ordinal = 0;; ++ordinal) {
-      if (!in_time()) {
+      if (tree_exhausted_ || !in_time()) {
         node.truncated = true;
         break;
       }
