@@ -285,14 +285,22 @@ async function refusal(response) {
   }
 }
 
-// GET or a state change (with the CSRF token); the parsed JSON, or throws the refusal.
-async function api(method, path, body, headers = {}) {
+// GET or a state change (with the CSRF token); the parsed JSON, or throws the refusal. A server
+// restarted since the page loaded has a new CSRF token: fetched once more, then the change retried.
+async function api(method, path, body, headers = {}, retried = false) {
   if (method !== "GET" && !state.csrf) await session();
   const response = await fetch(path, {
     method, credentials: "same-origin", body,
     headers: method === "GET" ? headers : { "X-CSRF-Token": state.csrf, ...headers },
   });
-  if (!response.ok) throw await refusal(response);
+  if (!response.ok) {
+    const refused = await refusal(response);
+    if (method !== "GET" && !retried && refused.body && refused.body.error === "csrf") {
+      state.csrf = "";
+      return api(method, path, body, headers, true);
+    }
+    throw refused;
+  }
   return response.json();
 }
 
