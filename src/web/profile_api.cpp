@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "profile/user_import.hpp"
@@ -61,6 +62,69 @@ std::expected<void, std::string> replace_file(const std::string& path, std::stri
     return std::unexpected(reason);
   }
   return {};
+}
+
+// A string field of the form; a missing one is empty, any other type is an error.
+bool read_string(const nlohmann::json& object, const char* key, std::string& out) {
+  auto found = object.find(key);
+  if (found == object.end() || found->is_null()) return true;
+  if (!found->is_string()) return false;
+  out = found->get<std::string>();
+  return true;
+}
+
+bool read_strings(const nlohmann::json& object, const char* key, std::vector<std::string>& out) {
+  auto found = object.find(key);
+  if (found == object.end() || found->is_null()) return true;
+  if (!found->is_array()) return false;
+  for (const auto& item : *found) {
+    if (!item.is_string()) return false;
+    out.push_back(item.get<std::string>());
+  }
+  return true;
+}
+
+// The form's data as a Profile; nullopt when a field has the wrong type.
+std::optional<profile::Profile> profile_from_json(const nlohmann::json& form) {
+  profile::Profile out;
+  const nlohmann::json empty = nlohmann::json::object();
+  auto object = [&](const nlohmann::json& parent, const char* key) -> const nlohmann::json* {
+    auto found = parent.find(key);
+    if (found == parent.end() || found->is_null()) return &empty;
+    return found->is_object() ? &*found : nullptr;
+  };
+  if (!form.is_object()) return std::nullopt;
+  const nlohmann::json* company = object(form, "company");
+  const nlohmann::json* contact = company ? object(*company, "contact") : nullptr;
+  if (!company || !contact) return std::nullopt;
+  auto& c = out.company;
+  bool ok = read_string(*company, "name", c.name) && read_string(*company, "name_en", c.name_en) &&
+            read_string(*company, "website", c.website) &&
+            read_strings(*company, "domains", c.domains) &&
+            read_strings(*company, "mail_servers", c.mail_servers) &&
+            read_string(*contact, "department", c.contact.department) &&
+            read_string(*contact, "phone", c.contact.phone) &&
+            read_string(*contact, "email", c.contact.email);
+  for (const char* list : {"employees", "partners"}) {
+    auto found = form.find(list);
+    if (found == form.end() || found->is_null()) continue;
+    if (!found->is_array()) return std::nullopt;
+    for (const auto& entry : *found) {
+      if (!entry.is_object()) return std::nullopt;
+      if (list == std::string_view("employees")) {
+        profile::Employee& e = out.employees.emplace_back();
+        ok = ok && read_strings(entry, "names", e.names) &&
+             read_strings(entry, "emails", e.emails) &&
+             read_string(entry, "department", e.department);
+      } else {
+        profile::Partner& p = out.partners.emplace_back();
+        ok = ok && read_string(entry, "name", p.name) &&
+             read_strings(entry, "domains", p.domains) && read_string(entry, "contact", p.contact);
+      }
+    }
+  }
+  if (!ok) return std::nullopt;
+  return out;
 }
 
 }  // namespace
@@ -142,6 +206,16 @@ std::expected<profile::Profile, Answer> ProfileApi::save(std::string_view toml) 
                                    "cannot write the profile: " + written.error()));
   }
   return parsed;
+}
+
+std::expected<profile::Profile, Answer> ProfileApi::save_form(const nlohmann::json& form) const {
+  auto data = profile_from_json(form);
+  if (!data) {
+    return std::unexpected(
+        refusal(400, "body", "会社プロファイルの形の JSON で送ってください。",
+                "send the profile as JSON of the shape GET /api/profile gives."));
+  }
+  return save(profile::profile_to_toml(*data));
 }
 
 Answer ProfileApi::import_users(std::string_view csv, std::string_view toml) const {

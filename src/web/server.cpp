@@ -231,13 +231,20 @@ struct Server::Impl {
     if (uploads) send(response, cases.logs(*name, *uploads, *analyzer(), request_lang(request)));
   }
 
+  // PUT /api/profile: the TOML (text/plain) or the form's data (application/json).
   void save_profile(const httplib::Request& request, httplib::Response& response) {
-    if (!request.get_header_value("Content-Type").starts_with("text/plain")) {
-      refuse(response, 415, "content-type", "プロファイル (TOML) を text/plain で送ってください。",
-             "send the profile (TOML) as text/plain.");
+    const std::string type = request.get_header_value("Content-Type");
+    std::expected<profile::Profile, Answer> saved;
+    if (type.starts_with("text/plain")) {
+      saved = profile.save(request.body);
+    } else if (type.starts_with("application/json")) {
+      saved = profile.save_form(nlohmann::json::parse(request.body, nullptr, false));
+    } else {
+      refuse(response, 415, "content-type",
+             "プロファイルを TOML (text/plain) か JSON (application/json) で送ってください。",
+             "send the profile as TOML (text/plain) or JSON (application/json).");
       return;
     }
-    auto saved = profile.save(request.body);
     if (!saved) {
       send(response, saved.error());
       return;

@@ -480,8 +480,25 @@ def test_case_ledger():
               errors[0]["line"] == 3 and errors[0]["message_en"] in r.stderr, (status, errors, r.stderr))
         check("invalid profile not written", read(profile) == read(PROFILE))
         status, _, _ = server.request("PUT", "/api/profile", b"[company]\n",
-                                      {"Content-Type": "application/json", "X-CSRF-Token": csrf})
-        check("profile must be text/plain", status == 415, status)
+                                      {"Content-Type": "application/xml", "X-CSRF-Token": csrf})
+        check("profile must be TOML or JSON", status == 415, status)
+        # The page's form: the profile as data, written by profile_to_toml, validated the same way.
+        for form, expected in [(b"[company]\n", 400), (json.dumps({"company": {"domains": "x"}}).encode(), 400),
+                               (json.dumps({**view["profile"], "employees": [{"names": [1]}]}).encode(), 400),
+                               (json.dumps({**view["profile"], "company": {**view["profile"]["company"],
+                                            "domains": ["bad domain"]}}).encode(), 422)]:
+            status, _, body = server.request("PUT", "/api/profile", form,
+                                             {"Content-Type": "application/json", "X-CSRF-Token": csrf})
+            check(f"bad form refused ({expected})", status == expected, (status, body[:200]))
+        check("refused forms not written", read(profile) == read(PROFILE))
+        form = {**view["profile"], "partners": view["profile"]["partners"] + [
+            {"name": "新規 \"取引先\" <b>", "domains": ["new-partner.example"], "contact": ""}]}
+        status, _, body = server.request("PUT", "/api/profile", json.dumps(form).encode(),
+                                         {"Content-Type": "application/json", "X-CSRF-Token": csrf})
+        saved = json.loads(body)
+        check("form saved", status == 200 and saved["profile"] == form, (status, body[:300]))
+        r = subprocess.run([BIN, "profile", "check", "--lang", "en", profile], capture_output=True, text=True)
+        check("form's file passes profile check", r.returncode == 0, r.stdout + r.stderr)
         before = json.loads(server.request("POST", "/api/analyze", own, {"Content-Type": "text/plain",
                                                                          "X-CSRF-Token": csrf})[2])
         changed = read(PROFILE).decode().replace("sample-shoji.example", "other-company.example")

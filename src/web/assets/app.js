@@ -24,6 +24,12 @@ const TEXT = {
     profileToml: "プロファイル (TOML)。保存すると profile check と同じ検査をしてからファイルを置き換え、以後の解析に使います。",
     csvImport: "社員を CSV から取り込む", imported: (r) => `取り込み: 追加 ${r.added}、更新 ${r.updated}、変更なし ${r.unchanged}、読み飛ばし ${r.skipped.length} (${r.format})。内容を確認して保存してください。`,
     notEditable: "serve を --profile FILE 付きで起動すると、ここで編集・保存できます。",
+    profileFormTitle: "項目ごとに編集", profileTomlTitle: "TOML で編集",
+    profileFormHelp: "一覧の欄は 1 行に 1 つずつ書きます。フォームで保存するとファイルのコメントは残りません。",
+    nameJa: "会社名", nameEn: "会社名 (英語)", website: "Web サイト", contactDepartment: "連絡先の部署",
+    contactPhone: "連絡先の電話", contactEmail: "連絡先のメール", names: "氏名 (表記ごとに 1 行)",
+    emails: "メールアドレス", department: "部署", partnerName: "取引先名", partnerContact: "取引先の連絡先",
+    addEmployee: "社員を追加", addPartner: "取引先を追加", remove: "削除",
     company: "会社", domains: "ドメイン", servers: "送信サーバー", employeesWord: "社員", partnersWord: "取引先",
     working: "解析しています…",
     nothing: "ファイルを選ぶか、ソースを貼り付けてください。",
@@ -74,6 +80,12 @@ const TEXT = {
     profileToml: "Profile (TOML). Saving checks it as profile check does, then replaces the file; later analyses use it.",
     csvImport: "Import employees from CSV", imported: (r) => `Imported: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped.length} skipped (${r.format}). Review, then save.`,
     notEditable: "Start serve with --profile FILE to edit and save the profile here.",
+    profileFormTitle: "Edit field by field", profileTomlTitle: "Edit as TOML",
+    profileFormHelp: "List fields take one entry per line. Saving the form does not keep the file's comments.",
+    nameJa: "Company name", nameEn: "Company name (English)", website: "Website", contactDepartment: "Contact department",
+    contactPhone: "Contact phone", contactEmail: "Contact e-mail", names: "Names (one spelling per line)",
+    emails: "E-mail addresses", department: "Department", partnerName: "Partner name", partnerContact: "Partner contact",
+    addEmployee: "Add employee", addPartner: "Add partner", remove: "Remove",
     company: "Company", domains: "Domains", servers: "Outbound servers", employeesWord: "Employees", partnersWord: "Partners",
     working: "Analysing…",
     nothing: "Choose a file or paste a source first.",
@@ -253,7 +265,7 @@ function campaignNode(result) {
   return node;
 }
 
-const state = { lang: "ja", csrf: "", error: null };
+const state = { lang: "ja", csrf: "", error: null, readForm: () => ({}) };
 
 function t(key) { return TEXT[state.lang][key]; }
 
@@ -484,10 +496,75 @@ function profileSummary(profile) {
     field(t("partnersWord"), profile.partners.map((p) => `${p.name} (${p.domains.join(", ")})`).join("; ")));
 }
 
+// The form: one labelled control per field; lists are textareas with one entry per line. Each
+// control knows how to read its value back (`read`), so the form gives the profile as data.
+function formField(label, value, list) {
+  const control = document.createElement(list ? "textarea" : "input");
+  if (list) control.rows = Math.max(2, value.length + 1);
+  control.value = list ? value.join("\n") : value;
+  control.read = () => (list ? control.value.split("\n").map((v) => v.trim()).filter(Boolean) : control.value.trim());
+  return { node: el("label", "form-field", el("span", "label", label), control), control };
+}
+
+function formGroup(className, fields) {
+  const controls = {};
+  const node = el("div", className);
+  for (const [key, label, value, listField] of fields) {
+    const made = formField(label, value, listField);
+    controls[key] = made.control;
+    node.append(made.node);
+  }
+  return { node, read: () => Object.fromEntries(Object.entries(controls).map(([k, c]) => [k, c.read()])) };
+}
+
+function listEditor(title, entries, fieldsOf, addLabel) {
+  const groups = [];
+  const rows = el("div", "entries");
+  const add = (entry) => {
+    const group = formGroup("entry", fieldsOf(entry));
+    const remove = el("button", null, t("remove"));
+    remove.type = "button";
+    remove.addEventListener("click", () => { groups.splice(groups.indexOf(group), 1); group.node.remove(); });
+    group.node.append(remove);
+    groups.push(group);
+    rows.append(group.node);
+  };
+  entries.forEach(add);
+  const more = el("button", null, addLabel);
+  more.type = "button";
+  more.addEventListener("click", () => add(null));
+  return { node: el("fieldset", null, el("legend", null, title), rows, more), read: () => groups.map((g) => g.read()) };
+}
+
+function profileForm(profile) {
+  const company = (profile && profile.company) || { contact: {} };
+  const contact = company.contact || {};
+  const main = formGroup("company", [
+    ["name", t("nameJa"), company.name || "", false], ["name_en", t("nameEn"), company.name_en || "", false],
+    ["website", t("website"), company.website || "", false], ["domains", t("domains"), company.domains || [], true],
+    ["mail_servers", t("servers"), company.mail_servers || [], true]]);
+  const reach = formGroup("contact", [
+    ["department", t("contactDepartment"), contact.department || "", false],
+    ["phone", t("contactPhone"), contact.phone || "", false], ["email", t("contactEmail"), contact.email || "", false]]);
+  const employees = listEditor(t("employeesWord"), (profile && profile.employees) || [], (e) => [
+    ["names", t("names"), (e && e.names) || [], true], ["emails", t("emails"), (e && e.emails) || [], true],
+    ["department", t("department"), (e && e.department) || "", false]], t("addEmployee"));
+  const partners = listEditor(t("partnersWord"), (profile && profile.partners) || [], (p) => [
+    ["name", t("partnerName"), (p && p.name) || "", false], ["domains", t("domains"), (p && p.domains) || [], true],
+    ["contact", t("partnerContact"), (p && p.contact) || "", false]], t("addPartner"));
+  state.readForm = () => ({
+    company: { ...main.read(), contact: reach.read() }, employees: employees.read(), partners: partners.read(),
+  });
+  return el("div", null, el("fieldset", null, el("legend", null, t("company")), main.node, reach.node),
+    employees.node, partners.node);
+}
+
 function showProfileAnswer(answer) {
   document.getElementById("profile-path").textContent = answer.editable ? answer.path : t("notEditable");
   document.getElementById("profile-editor").value = answer.toml;
   document.getElementById("profile-save").disabled = !answer.editable;
+  document.getElementById("profile-form-save").disabled = !answer.editable;
+  document.getElementById("profile-form").replaceChildren(profileForm(answer.profile));
   document.getElementById("profile-summary").replaceChildren(profileSummary(answer.profile));
   document.getElementById("profile-errors").replaceChildren(...(answer.errors || []).map(profileError));
 }
@@ -505,12 +582,15 @@ function profileRefused(error) {
   failed(error);
 }
 
-async function saveProfile() {
+// Saves the TOML editor's text, or (fromForm) the form's data.
+async function saveProfile(fromForm) {
   document.getElementById("profile-message").textContent = "";
   try {
     showError(null);
-    const answer = await api("PUT", "/api/profile", document.getElementById("profile-editor").value,
-      { "Content-Type": "text/plain; charset=utf-8" });
+    const answer = fromForm
+      ? await api("PUT", "/api/profile", JSON.stringify(state.readForm()), { "Content-Type": "application/json" })
+      : await api("PUT", "/api/profile", document.getElementById("profile-editor").value,
+        { "Content-Type": "text/plain; charset=utf-8" });
     showProfileAnswer(answer);
     document.getElementById("profile-message").textContent = t("saved");
   } catch (error) {
@@ -527,6 +607,7 @@ async function importUsers(file) {
     const answer = await api("POST", "/api/profile/import-users", form);
     document.getElementById("profile-editor").value = answer.toml;
     document.getElementById("profile-summary").replaceChildren(profileSummary(answer.profile));
+    document.getElementById("profile-form").replaceChildren(profileForm(answer.profile));
     document.getElementById("profile-errors").replaceChildren(...answer.skipped.map((row) =>
       el("li", null, `${row.line}: ${row.detail} ${state.lang === "ja" ? row.reason_ja : row.reason_en}`)));
     document.getElementById("profile-message").textContent = t("imported")(answer);
@@ -600,7 +681,8 @@ function start() {
     if (logs.files.length) uploadLogs(Array.from(logs.files));
     logs.value = "";
   });
-  document.getElementById("profile-save").addEventListener("click", saveProfile);
+  document.getElementById("profile-save").addEventListener("click", () => saveProfile(false));
+  document.getElementById("profile-form-save").addEventListener("click", () => saveProfile(true));
   const csv = document.getElementById("csv-import");
   csv.addEventListener("change", () => {
     if (csv.files.length) importUsers(csv.files[0]);

@@ -160,6 +160,19 @@ TEST(ProfileApi, SavesOnlyWhatProfileCheckAcceptsAndAtomically) {
   for (const auto& entry : fs::directory_iterator(dir)) files += entry.is_regular_file() ? 1 : 0;
   EXPECT_EQ(files, 1u);  // no temporary file left
 
+  // The form: data written by profile_to_toml, then the same check and save.
+  auto form = profile_json(*saved);
+  form["partners"].push_back({{"name", "新規"}, {"domains", {"new-partner.example"}}});
+  auto from_form = api.save_form(form);
+  ASSERT_TRUE(from_form);
+  EXPECT_EQ(from_form->partners.back().domains.front(), "new-partner.example");
+  EXPECT_TRUE(profile::parse_profile(read_file(path), "profile.toml"));
+  EXPECT_EQ(api.save_form({{"company", {{"domains", "not a list"}}}}).error().status, 400);
+  EXPECT_EQ(api.save_form(nlohmann::json::array()).error().status, 400);
+  form["company"]["domains"] = {"bad domain"};
+  EXPECT_EQ(api.save_form(form).error().status, 422);
+  changed = read_file(path);
+
   Answer imported = api.import_users(read_file(kSource / "tests/data/profile/m365.csv"), original);
   ASSERT_EQ(imported.status, 200);
   EXPECT_GE(imported.body["added"].get<int>(), 1);
