@@ -59,13 +59,18 @@ void add_unique(std::vector<ItemSpec>& items, ItemSpec item) {
     items.push_back(std::move(item));
 }
 
-// The checklist items one analysed mail calls for.
-void derive_items(const Json& campaign, const Json& analysis, std::vector<ItemSpec>& items) {
+void derive_reset_items(const Json& campaign, std::vector<ItemSpec>& items) {
+  if (!campaign.contains("accounts_to_reset")) return;
   for (const auto& account : campaign["accounts_to_reset"]) {
     const std::string target = account.value("target", "");
     add_unique(items, spec("reset-mailbox", target));
     add_unique(items, spec("reset-smtp-auth", target));
   }
+}
+
+// The checklist items one analysed mail calls for.
+void derive_items(const Json& campaign, const Json& analysis, std::vector<ItemSpec>& items) {
+  derive_reset_items(campaign, items);
   for (const auto& sender : campaign["senders_to_contact"])
     add_unique(items, spec("contact", sender.value("target", "")));
   if (campaign.contains("partners_in_threads")) {
@@ -125,6 +130,15 @@ NewMail mail_from_analysis(const verdict::Analysis& analysis, const profile::Pro
   };
   add(analysis);
   return mail;
+}
+
+std::vector<ItemSpec> items_from_logs(const Json& campaign) {
+  ItemSpec checked = spec("check-logs");
+  checked.status = Status::done;
+  checked.who = kEmotriage;
+  std::vector<ItemSpec> items{std::move(checked)};
+  derive_reset_items(campaign, items);
+  return items;
 }
 
 std::string item_label(const Item& item, report::Lang lang) {

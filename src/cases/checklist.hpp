@@ -1,6 +1,7 @@
 // The procedure as a checklist: which items a case has, derived from the analyses stored in it,
 // and what each item is called in ja and en.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,10 @@ std::vector<ItemSpec> base_items();
 // and `analyze` agree on who is to be reset, contacted and checked (profile: partners in threads).
 NewMail mail_from_analysis(const verdict::Analysis& analysis,
                            const profile::Profile* profile = nullptr);
+
+// What mail-server logs bring into a case: ⑤ items for each account the campaign (with the logs
+// added, `report::Campaign::add_logs`) has to reset, and "logs checked", done by emotriage.
+std::vector<ItemSpec> items_from_logs(const nlohmann::ordered_json& campaign);
 
 // The item's name for a person: "⑤ Reset the mailbox password: t.yamada@…".
 std::string item_label(const Item& item, report::Lang lang);

@@ -7,7 +7,7 @@ namespace emotriage::cases::schema {
 namespace {
 
 // Never edit a migration that has shipped: add the next one.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 1: cases, compressed originals by hash, analyses, checklist items.
     R"sql(
 CREATE TABLE cases(
@@ -85,6 +85,19 @@ CREATE INDEX messages_case_date ON messages(case_id, mail_date);
 CREATE INDEX messages_case_from ON messages(case_id, from_address);
 CREATE INDEX items_case ON items(case_id, rank, id);
 CREATE INDEX events_case ON events(case_id, id);
+)sql",
+    // 4: accounts mail-server logs flagged as mass-sending (reasons: space-separated ids).
+    R"sql(
+CREATE TABLE log_accounts(
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  source TEXT NOT NULL,
+  account TEXT NOT NULL,
+  employee TEXT NOT NULL DEFAULT '',
+  messages INTEGER NOT NULL DEFAULT 0,
+  reasons TEXT NOT NULL DEFAULT '',
+  added_at TEXT NOT NULL);
+CREATE INDEX log_accounts_case ON log_accounts(case_id, id);
 )sql",
 };
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 
@@ -183,6 +184,28 @@ class SqliteStore final : public Store {
     });
   }
 
+  core::Result<void> add_log_accounts(const std::string& name,
+                                      const std::vector<LogAccount>& accounts,
+                                      const std::vector<ItemSpec>& items,
+                                      const std::string& at) override {
+    return write([&]() -> core::Result<void> {
+      auto id = case_id(name);
+      if (!id) return std::unexpected(id.error());
+      for (const auto& account : accounts) {
+        std::string reasons;
+        for (const auto& reason : account.reasons) reasons += (reasons.empty() ? "" : " ") + reason;
+        Statement insert(db_,
+                         "INSERT INTO log_accounts(case_id, source, account, employee, messages,"
+                         " reasons, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, *id).bind(2, account.source).bind(3, account.account);
+        insert.bind(4, account.employee).bind(5, static_cast<std::int64_t>(account.messages));
+        if (insert.bind(6, reasons).bind(7, at).step() != SQLITE_DONE)
+          return std::unexpected(db_error(db_, "store log account"));
+      }
+      return ensure_items(*id, items, at);
+    });
+  }
+
   core::Result<std::vector<CaseSummary>> list_cases() override {
     Statement query(db_,
                     "SELECT name, created_at,"
@@ -310,7 +333,7 @@ class SqliteStore final : public Store {
     if (head.bind(1, name).step() != SQLITE_ROW)
       return core::fail(core::ErrorCode::not_found, name);
     const std::int64_t id = head.integer(0);
-    CaseData data{name, head.text(1), {}, {}, {}};
+    CaseData data{name, head.text(1), {}, {}, {}, {}};
 
     Statement messages(
         db_,
@@ -363,6 +386,23 @@ class SqliteStore final : public Store {
                              events.text(4), events.text(5)});
     });
     if (!read) return std::unexpected(db_error(db_, "read events"));
+
+    Statement logs(db_,
+                   "SELECT source, account, employee, messages, reasons, added_at"
+                   " FROM log_accounts WHERE case_id = ? ORDER BY id");
+    read = logs.bind(1, id).each_row([&] {
+      LogAccount account{logs.text(0), logs.text(1),
+                         logs.text(2), static_cast<std::uint64_t>(logs.integer(3)),
+                         {},           logs.text(5)};
+      std::string reasons = logs.text(4);
+      for (std::size_t start = 0; start < reasons.size();) {
+        std::size_t end = std::min(reasons.find(' ', start), reasons.size());
+        account.reasons.push_back(reasons.substr(start, end - start));
+        start = end + 1;
+      }
+      data.log_accounts.push_back(std::move(account));
+    });
+    if (!read) return std::unexpected(db_error(db_, "read log accounts"));
     return data;
   }
 

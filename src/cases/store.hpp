@@ -83,11 +83,22 @@ struct CaseSummary {
   std::uint64_t suspicious = 0, items = 0, items_open = 0;
 };
 
+// An account mail-server logs flagged as mass-sending (a logs upload into the case): it joins
+// the case's campaign as an account to reset, like `analyze --logs`.
+struct LogAccount {
+  std::string source;  // the log file's name
+  std::string account, employee;
+  std::uint64_t messages = 0;
+  std::vector<std::string> reasons;  // logs::reason_id
+  std::string added_at;
+};
+
 struct CaseData {
   std::string name, created_at;
   std::vector<StoredMessage> messages;  // in the order they were stored
   std::vector<Item> items;              // checklist order
   std::vector<Event> events;
+  std::vector<LogAccount> log_accounts;  // in the order they were stored
 };
 
 class Store {
@@ -107,6 +118,11 @@ class Store {
   [[nodiscard]] virtual core::Result<void> add_note(const std::string& name, const std::string& who,
                                                     const std::string& text,
                                                     const std::string& at) = 0;
+  // Stores what mail-server logs found (`added_at` of each is `at`) with the items they call for.
+  [[nodiscard]] virtual core::Result<void> add_log_accounts(const std::string& name,
+                                                            const std::vector<LogAccount>& accounts,
+                                                            const std::vector<ItemSpec>& items,
+                                                            const std::string& at) = 0;
   [[nodiscard]] virtual core::Result<std::vector<CaseSummary>> list_cases() = 0;
   [[nodiscard]] virtual core::Result<CaseData> load_case(const std::string& name) = 0;
   // The original bytes of a stored mail, checked against its hash.

@@ -85,34 +85,6 @@ bool make_private_directories(const std::filesystem::path& path) {
   return true;
 }
 
-// --db, else EMOTRIAGE_DB, else $XDG_DATA_HOME/emotriage/cases.db, else ~/.local/share/....
-std::optional<std::string> ledger_path(const std::string& option, Lang lang) {
-  std::filesystem::path path;
-  auto env = [](const char* name) {
-    const char* value = std::getenv(name);
-    return value != nullptr ? std::string(value) : std::string();
-  };
-  if (!option.empty()) {
-    path = option;
-  } else if (!env("EMOTRIAGE_DB").empty()) {
-    path = env("EMOTRIAGE_DB");
-  } else if (env("XDG_DATA_HOME").starts_with("/")) {
-    path = std::filesystem::path(env("XDG_DATA_HOME")) / "emotriage" / "cases.db";
-  } else if (!env("HOME").empty()) {
-    path = std::filesystem::path(env("HOME")) / ".local" / "share" / "emotriage" / "cases.db";
-  } else {
-    print_error(lang, "案件台帳の場所がわかりません (--db を指定してください)",
-                "no place for the case ledger (give --db)", "");
-    return std::nullopt;
-  }
-  if (path.has_parent_path() && !make_private_directories(path.parent_path())) {
-    print_error(lang, "フォルダーを作れません", "cannot create the folder",
-                path.parent_path().string() + ": " + std::strerror(errno));
-    return std::nullopt;
-  }
-  return path.string();
-}
-
 std::unique_ptr<cases::Store> open_store(const std::string& db, Lang lang) {
   auto path = ledger_path(db, lang);
   if (!path) return nullptr;
@@ -316,6 +288,33 @@ int run_export(const CaseOptions& options) {
 }
 
 }  // namespace
+
+std::optional<std::string> ledger_path(const std::string& option, Lang lang) {
+  std::filesystem::path path;
+  auto env = [](const char* name) {
+    const char* value = std::getenv(name);
+    return value != nullptr ? std::string(value) : std::string();
+  };
+  if (!option.empty()) {
+    path = option;
+  } else if (!env("EMOTRIAGE_DB").empty()) {
+    path = env("EMOTRIAGE_DB");
+  } else if (env("XDG_DATA_HOME").starts_with("/")) {
+    path = std::filesystem::path(env("XDG_DATA_HOME")) / "emotriage" / "cases.db";
+  } else if (!env("HOME").empty()) {
+    path = std::filesystem::path(env("HOME")) / ".local" / "share" / "emotriage" / "cases.db";
+  } else {
+    print_error(lang, "案件台帳の場所がわかりません (--db を指定してください)",
+                "no place for the case ledger (give --db)", "");
+    return std::nullopt;
+  }
+  if (path.has_parent_path() && !make_private_directories(path.parent_path())) {
+    print_error(lang, "フォルダーを作れません", "cannot create the folder",
+                path.parent_path().string() + ": " + std::strerror(errno));
+    return std::nullopt;
+  }
+  return path.string();
+}
 
 std::optional<CaseImport> CaseImport::open(const std::string& name, const std::string& db,
                                            const profile::Profile* profile, Lang lang) {

@@ -14,6 +14,11 @@
 
 namespace emotriage::cli {
 
+// The ledger's path: --db, else EMOTRIAGE_DB, else $XDG_DATA_HOME/emotriage/cases.db, else
+// ~/.local/share/emotriage/cases.db; its folder is created (0700). Prints why not and returns
+// nullopt when there is none.
+std::optional<std::string> ledger_path(const std::string& option, report::Lang lang);
+
 // `analyze --case NAME`: stores each analysed mail into the case as it arrives, each in a
 // transaction of its own.
 class CaseImport {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <thread>
 
+#include "cli/case_command.hpp"
 #include "cli/output.hpp"
 #include "web/server.hpp"
 
@@ -17,6 +18,7 @@ namespace {
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string profile;
+  std::string db;
   std::string lang;
   std::vector<std::string> yara_dirs;
   bool require_token = false;
@@ -37,13 +39,22 @@ int run_serve(const ServeOptions& options) {
   if (!load_company_profile(options.profile, lang, setup.profile)) return 2;
   if (!load_yara_rules(options.yara_dirs, true, lang, setup.yara)) return 2;
   setup.contacts = load_abuse_contacts(lang);
-  web::Analyzer analyzer(std::move(setup));
 
   web::ServerOptions server_options;
   server_options.listen = *listen;
   server_options.always_require_token = options.require_token;
   server_options.max_request_bytes = options.max_upload_mb << 20;
-  web::Server server(server_options, analyzer);
+  server_options.profile_path = options.profile;
+  auto db = ledger_path(options.db, lang);
+  if (!db) return 2;
+  server_options.db_path = *db;
+  if (auto opened = web::CaseApi(*db).open_ledger(); !opened) {
+    std::cerr << "emotriage: "
+              << report::pick(lang, "案件台帳を開けません: ", "cannot open the case ledger: ")
+              << neutralize_controls(opened.error()) << "\n";
+    return 2;
+  }
+  web::Server server(server_options, std::make_shared<const web::Analyzer>(std::move(setup)));
 
   // SIGINT/SIGTERM are taken by one thread that stops the server; every other thread (the
   // server's workers inherit this mask) never sees them.
@@ -92,8 +103,12 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   command->add_option(
       "--listen", options->listen,
       "HOST:PORT (default 127.0.0.1:8080; port 0: any free one) / 待ち受けアドレス");
-  command->add_option("--profile", options->profile, "company profile (TOML) / 会社プロファイル")
+  command
+      ->add_option("--profile", options->profile,
+                   "company profile (TOML); the page edits it / 会社プロファイル (画面で編集可)")
       ->check(CLI::ExistingFile);
+  command->add_option("--db", options->db,
+                      "case ledger (default: EMOTRIAGE_DB, else the XDG data folder) / 案件台帳");
   add_lang_option(command, options->lang);
   command
       ->add_option("--yara", options->yara_dirs,

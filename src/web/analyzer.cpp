@@ -1,6 +1,12 @@
 #include "web/analyzer.hpp"
 
-#include <functional>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <span>
 #include <spanstream>
 
@@ -11,18 +17,60 @@
 
 namespace emotriage::web {
 
+namespace {
+
+// An anonymous in-memory file holding `bytes` (the log reader opens paths; gzip included).
+class MemoryFile {
+ public:
+  explicit MemoryFile(std::string_view bytes)
+      : descriptor_(memfd_create("emotriage-log", MFD_CLOEXEC)) {
+    for (std::size_t done = 0; descriptor_ >= 0 && done < bytes.size();) {
+      const ssize_t wrote = write(descriptor_, bytes.data() + done, bytes.size() - done);
+      if (wrote < 0 && errno == EINTR) continue;
+      if (wrote <= 0) {
+        error_ = std::strerror(errno);
+        return;
+      }
+      done += static_cast<std::size_t>(wrote);
+    }
+    if (descriptor_ < 0) error_ = std::strerror(errno);
+  }
+  ~MemoryFile() {
+    if (descriptor_ >= 0) close(descriptor_);
+  }
+  MemoryFile(const MemoryFile&) = delete;
+  MemoryFile& operator=(const MemoryFile&) = delete;
+  const std::string& error() const { return error_; }
+  std::string path() const { return "/proc/self/fd/" + std::to_string(descriptor_); }
+
+ private:
+  int descriptor_;
+  std::string error_;
+};
+
+std::atomic<std::uint64_t> next_analyzer_id{1};
+
+}  // namespace
+
 Analyzer::Analyzer(AnalyzerSetup setup)
-    : matcher_(std::move(setup.profile)),
-      yara_(std::move(setup.yara)),
-      contacts_(std::move(setup.contacts)),
-      limits_(setup.limits) {
+    : Analyzer(std::move(setup.profile),
+               std::make_shared<const Shared>(
+                   Shared{std::move(setup.yara), std::move(setup.contacts), setup.limits})) {}
+
+Analyzer::Analyzer(profile::Profile profile, std::shared_ptr<const Shared> shared)
+    : matcher_(std::move(profile)), shared_(std::move(shared)), id_(next_analyzer_id++) {
   context_.matcher = &matcher_;
-  context_.yara = yara_ ? &*yara_ : nullptr;
+  context_.yara = shared_->yara ? &*shared_->yara : nullptr;
 }
 
-nlohmann::ordered_json Analyzer::analyze(const std::vector<Upload>& uploads,
-                                         report::Lang lang) const {
-  report::Campaign campaign(&matcher_.profile(), contacts_ ? &*contacts_ : nullptr);
+std::unique_ptr<Analyzer> Analyzer::with_profile(profile::Profile profile) const {
+  return std::unique_ptr<Analyzer>(new Analyzer(std::move(profile), shared_));
+}
+
+nlohmann::ordered_json Analyzer::analyze(const std::vector<Upload>& uploads, report::Lang lang,
+                                         const AnalyzeHooks& hooks) const {
+  const core::Limits& limits = shared_->limits;
+  report::Campaign campaign(&matcher_.profile(), shared_->contacts ? &*shared_->contacts : nullptr);
   auto messages = nlohmann::ordered_json::array();
   auto errors = nlohmann::ordered_json::array();
   auto skipped = nlohmann::ordered_json::array();
@@ -33,10 +81,18 @@ nlohmann::ordered_json Analyzer::analyze(const std::vector<Upload>& uploads,
     for (const auto& inner : analysis.attached) add(inner);
   };
   ingest::Options options;
-  options.max_message_bytes = limits_.message_bytes;
-  options.limits = limits_;
+  options.max_message_bytes = limits.message_bytes;
+  options.limits = limits;
   const ingest::Visitor visitor{
-      .message = [&](ingest::RawMessage&& raw) { add(app::analyze_raw(raw, context_, limits_)); },
+      .message =
+          [&](ingest::RawMessage&& raw) {
+            verdict::Analysis analysis = app::analyze_raw(raw, context_, limits);
+            if (hooks.each) {
+              analysis.message.raw = std::move(raw.bytes);
+              hooks.each(analysis);
+            }
+            add(analysis);
+          },
       .error =
           [&](core::Error error) {
             errors.push_back({{"error", std::move(error.detail)}});
@@ -51,6 +107,7 @@ nlohmann::ordered_json Analyzer::analyze(const std::vector<Upload>& uploads,
     std::ispanstream in(std::span<const char>(upload.bytes.data(), upload.bytes.size()));
     ingest::read_stream(in, upload.name, upload.bytes.size(), options, visitor);
   }
+  if (hooks.logs != nullptr) campaign.add_logs(*hooks.logs);
   nlohmann::ordered_json result{
       {"tool", "emotriage"}, {"version", EMOTRIAGE_VERSION}, {"command", "analyze"}};
   result["messages"] = std::move(messages);
@@ -58,6 +115,43 @@ nlohmann::ordered_json Analyzer::analyze(const std::vector<Upload>& uploads,
   result["errors"] = std::move(errors);
   result["skipped"] = std::move(skipped);
   return result;
+}
+
+std::expected<logs::LogReport, std::string> Analyzer::analyze_logs(
+    const std::vector<Upload>& uploads) const {
+  // A rotated set in time order, by the uploaded names (mail.log.2.gz before mail.log.1).
+  std::vector<std::string> names;
+  for (const auto& upload : uploads) names.push_back(upload.name);
+  std::vector<std::string> ordered = logs::order_rotated(names);
+  std::vector<std::unique_ptr<MemoryFile>> files;
+  std::vector<std::string> paths;
+  std::vector<bool> used(uploads.size(), false);
+  for (const auto& name : ordered) {
+    // Two uploads may share a name: each is read once.
+    std::size_t index = 0;
+    while (uploads[index].name != name || used[index]) ++index;
+    used[index] = true;
+    files.push_back(std::make_unique<MemoryFile>(uploads[index].bytes));
+    if (!files.back()->error().empty()) return std::unexpected(name + ": " + files.back()->error());
+    paths.push_back(files.back()->path());
+  }
+  logs::LogOptions options;
+  options.matcher = &matcher_;
+  auto report = logs::analyze_logs(paths, options);
+  if (!report) {
+    std::string detail = report.error().detail;
+    // The reader names the in-memory path; the user knows the file by its name.
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      if (auto at = detail.find(paths[i]); at != std::string::npos)
+        detail.replace(at, paths[i].size(), ordered[i]);
+    }
+    return std::unexpected(detail);
+  }
+  for (auto& file : report->files) {
+    auto path = std::ranges::find(paths, file.path);
+    if (path != paths.end()) file.path = ordered[static_cast<std::size_t>(path - paths.begin())];
+  }
+  return std::move(*report);
 }
 
 }  // namespace emotriage::web

@@ -1,6 +1,10 @@
-// `POST /api/analyze`: uploads analysed in memory into the JSON of `analyze --format json`
-// (DESIGN.md), campaign included. Nothing is written anywhere.
+// The analyses of the web UI: uploads analysed in memory into the JSON of `analyze --format json`
+// (DESIGN.md), campaign included, and uploaded mail-server logs. Nothing is written anywhere.
 #pragma once
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -9,14 +13,16 @@
 #include "app/analyze.hpp"
 #include "core/limits.hpp"
 #include "intel/intel.hpp"
+#include "logs/logs.hpp"
 #include "profile/matcher.hpp"
 #include "report/abuse_contacts.hpp"
 #include "report/lang.hpp"
+#include "verdict/analysis.hpp"
 
 namespace emotriage::web {
 
 // One uploaded file or pasted source: an .eml, an Outlook .msg, an mbox or a PST/OST, sniffed by
-// content like a file given to `analyze`.
+// content like a file given to `analyze`; or a mail-server log.
 struct Upload {
   std::string name;
   std::string bytes;
@@ -29,21 +35,44 @@ struct AnalyzerSetup {
   core::Limits limits;
 };
 
-// Shared by every request thread: analysis only reads it.
+struct AnalyzeHooks {
+  // Each mail as read (attached mails inside it), with its bytes in message.raw: the ledger.
+  std::function<void(const verdict::Analysis&)> each;
+  // Mail-server logs whose mass-sending accounts join the campaign (`analyze --logs`).
+  const logs::LogReport* logs = nullptr;
+};
+
+// Shared by every request thread: analysis only reads it. A new profile makes a new Analyzer
+// (with_profile) that shares the rules.
 class Analyzer {
  public:
   explicit Analyzer(AnalyzerSetup setup);
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;
 
-  nlohmann::ordered_json analyze(const std::vector<Upload>& uploads, report::Lang lang) const;
+  nlohmann::ordered_json analyze(const std::vector<Upload>& uploads, report::Lang lang,
+                                 const AnalyzeHooks& hooks = {}) const;
+  // `emotriage logs` over uploaded files (plain or gzip; a rotated set ordered by name).
+  std::expected<logs::LogReport, std::string> analyze_logs(
+      const std::vector<Upload>& uploads) const;
+
+  const profile::Profile& profile() const { return matcher_.profile(); }
+  // Distinct for every Analyzer of the process (caches of its results key on it).
+  std::uint64_t id() const { return id_; }
+  std::unique_ptr<Analyzer> with_profile(profile::Profile profile) const;
 
  private:
+  struct Shared {
+    std::optional<intel::YaraRules> yara;
+    std::optional<report::AbuseContacts> contacts;
+    core::Limits limits;
+  };
+  Analyzer(profile::Profile profile, std::shared_ptr<const Shared> shared);
+
   profile::Matcher matcher_;
-  std::optional<intel::YaraRules> yara_;
-  std::optional<report::AbuseContacts> contacts_;
-  core::Limits limits_;
+  std::shared_ptr<const Shared> shared_;
   app::AnalysisContext context_;
+  std::uint64_t id_;
 };
 
 }  // namespace emotriage::web

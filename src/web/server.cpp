@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <mutex>
+#include <optional>
 #include <string_view>
 
 #include "web/assets.hpp"
@@ -22,10 +24,28 @@ void send_json(httplib::Response& response, int status, const nlohmann::ordered_
   response.set_content(body.dump(-1, ' ', false, kJsonErrors), "application/json; charset=utf-8");
 }
 
-// Refusals carry a machine code and both languages; the page shows the one it speaks.
+void send(httplib::Response& response, const Answer& answer) {
+  send_json(response, answer.status, answer.body);
+}
+
 void refuse(httplib::Response& response, int status, std::string_view code, std::string_view ja,
             std::string_view en) {
-  send_json(response, status, {{"error", code}, {"message_ja", ja}, {"message_en", en}});
+  send(response, refusal(status, code, ja, en));
+}
+
+// The case named in the path (httplib has decoded it), or a refusal.
+std::optional<std::string> case_name(const httplib::Request& request, httplib::Response& response) {
+  std::string name = request.matches[1].str();
+  if (valid_case_name(name)) return name;
+  refuse(response, 400, "case-name", "案件名は 1〜100 バイトで、/ \\ と制御文字は使えません。",
+         "a case name has 1 to 100 bytes, without / \\ or control characters.");
+  return std::nullopt;
+}
+
+std::string_view download_type(std::string_view name) {
+  if (name.ends_with(".txt")) return "text/plain; charset=utf-8";
+  if (name.ends_with(".eml")) return "message/rfc822";
+  return "application/octet-stream";  // never rendered by the browser, only saved
 }
 
 bool changes_state(const httplib::Request& request) {
@@ -47,7 +67,10 @@ std::string upload_name(std::string_view filename, std::size_t index) {
 
 struct Server::Impl {
   ServerOptions options;
-  const Analyzer& analyzer;
+  mutable std::mutex analyzer_mutex;
+  std::shared_ptr<const Analyzer> current;
+  CaseApi cases{options.db_path};
+  ProfileApi profile{options.profile_path};
   std::string access_token = random_token();
   std::string csrf_token = random_token();
   bool loopback = is_loopback_host(options.listen.host);
@@ -55,8 +78,14 @@ struct Server::Impl {
   int port = 0;
   httplib::Server http;
 
-  Impl(ServerOptions server_options, const Analyzer& shared_analyzer)
-      : options(std::move(server_options)), analyzer(shared_analyzer) {}
+  Impl(ServerOptions server_options, std::shared_ptr<const Analyzer> analyzer)
+      : options(std::move(server_options)), current(std::move(analyzer)) {}
+
+  // A request keeps the analyzer it started with, even when a new profile replaces it meanwhile.
+  std::shared_ptr<const Analyzer> analyzer() const {
+    std::lock_guard lock(analyzer_mutex);
+    return current;
+  }
 
   // Cookies are not scoped by port: the name carries it, so two servers do not clash.
   std::string session_cookie() const { return "emotriage_session_" + std::to_string(port); }
@@ -126,7 +155,9 @@ struct Server::Impl {
                          std::string(content_type(asset->name)).c_str());
   }
 
-  void analyze(const httplib::Request& request, httplib::Response& response) {
+  // The files of field `file` (multipart), or a pasted text/plain body; refuses otherwise.
+  std::optional<std::vector<Upload>> read_uploads(const httplib::Request& request,
+                                                  httplib::Response& response) const {
     std::vector<Upload> uploads;
     if (request.is_multipart_form_data()) {
       auto [first, last] = request.files.equal_range("file");
@@ -139,15 +170,102 @@ struct Server::Impl {
       refuse(response, 415, "content-type",
              "multipart/form-data (欄 file) か text/plain で送ってください。",
              "send multipart/form-data (field file) or text/plain.");
-      return;
+      return std::nullopt;
     }
     if (uploads.empty() || uploads.size() > options.max_files) {
       std::string count = std::to_string(options.max_files);
       refuse(response, 400, "files", "欄 file に 1〜" + count + " 個のファイルを入れてください。",
              "field file must hold 1 to " + count + " files.");
+      return std::nullopt;
+    }
+    return uploads;
+  }
+
+  void analyze(const httplib::Request& request, httplib::Response& response) {
+    auto uploads = read_uploads(request, response);
+    if (uploads) send_json(response, 200, analyzer()->analyze(*uploads, request_lang(request)));
+  }
+
+  void upload_to_case(const httplib::Request& request, httplib::Response& response) {
+    auto name = case_name(request, response);
+    if (!name) return;
+    auto uploads = read_uploads(request, response);
+    if (uploads) send(response, cases.upload(*name, *uploads, *analyzer(), request_lang(request)));
+  }
+
+  void set_item(const httplib::Request& request, httplib::Response& response) {
+    auto name = case_name(request, response);
+    if (!name) return;
+    auto change = nlohmann::json::parse(request.body, nullptr, false);
+    if (change.is_discarded()) {
+      refuse(response, 400, "body", "JSON のオブジェクトで送ってください。", "send a JSON object.");
       return;
     }
-    send_json(response, 200, analyzer.analyze(uploads, request_lang(request)));
+    send(response, cases.set_item(*name, change));
+  }
+
+  void download_notice(const httplib::Request& request, httplib::Response& response) {
+    auto name = case_name(request, response);
+    if (!name) return;
+    Answer refused;
+    auto file = cases.notice_file(*name, request.matches[2].str(), *analyzer(), refused);
+    if (!file) {
+      send(response, refused);
+      return;
+    }
+    // The name is one render_notices made ([a-z0-9.-]): safe inside the quotes as it is.
+    response.set_header("Content-Disposition", "attachment; filename=\"" + file->name + "\"");
+    response.set_content(file->bytes, std::string(download_type(file->name)));
+  }
+
+  // POST /api/logs, POST /api/cases/NAME/logs.
+  void upload_logs(const httplib::Request& request, httplib::Response& response, bool into_case) {
+    std::optional<std::string> name = std::string();
+    if (into_case && !(name = case_name(request, response))) return;
+    if (!request.is_multipart_form_data()) {
+      refuse(response, 415, "content-type", "multipart/form-data (欄 file) で送ってください。",
+             "send multipart/form-data (field file).");
+      return;
+    }
+    auto uploads = read_uploads(request, response);
+    if (uploads) send(response, cases.logs(*name, *uploads, *analyzer(), request_lang(request)));
+  }
+
+  // PUT /api/profile: the TOML (text/plain) or the form's data (application/json).
+  void save_profile(const httplib::Request& request, httplib::Response& response) {
+    const std::string type = request.get_header_value("Content-Type");
+    std::expected<profile::Profile, Answer> saved;
+    if (type.starts_with("text/plain")) {
+      saved = profile.save(request.body);
+    } else if (type.starts_with("application/json")) {
+      saved = profile.save_form(nlohmann::json::parse(request.body, nullptr, false));
+    } else {
+      refuse(response, 415, "content-type",
+             "プロファイルを TOML (text/plain) か JSON (application/json) で送ってください。",
+             "send the profile as TOML (text/plain) or JSON (application/json).");
+      return;
+    }
+    if (!saved) {
+      send(response, saved.error());
+      return;
+    }
+    // Later analyses use the new profile; requests under way finish with the old one.
+    std::shared_ptr<const Analyzer> next = analyzer()->with_profile(std::move(*saved));
+    {
+      std::lock_guard lock(analyzer_mutex);
+      current = std::move(next);
+    }
+    send(response, profile.view());
+  }
+
+  void import_users(const httplib::Request& request, httplib::Response& response) {
+    if (!request.is_multipart_form_data() || !request.has_file("file")) {
+      refuse(response, 400, "files", "欄 file に CSV を 1 つ入れてください。",
+             "field file must hold one CSV.");
+      return;
+    }
+    send(response, profile.import_users(request.get_file_value("file").content,
+                                        request.get_file_value("toml").content));
   }
 
   void route() {
@@ -173,11 +291,39 @@ struct Server::Impl {
                  {"csrf_token", csrf_token},
                  {"token_required", token_required},
                  {"max_request_bytes", options.max_request_bytes},
-                 {"max_files", options.max_files}});
+                 {"max_files", options.max_files},
+                 {"profile_editable", !options.profile_path.empty()}});
     });
-    http.Post("/api/analyze", [this](const httplib::Request& request, httplib::Response& response) {
-      analyze(request, response);
+    using Request = const httplib::Request&;
+    using Response = httplib::Response&;
+    http.Post("/api/analyze",
+              [this](Request request, Response response) { analyze(request, response); });
+    http.Get("/api/cases", [this](Request, Response response) { send(response, cases.list()); });
+    http.Get(R"(/api/cases/([^/]+))", [this](Request request, Response response) {
+      if (auto name = case_name(request, response))
+        send(response, cases.page(*name, *analyzer(), request_lang(request)));
     });
+    http.Post(R"(/api/cases/([^/]+)/mails)",
+              [this](Request request, Response response) { upload_to_case(request, response); });
+    http.Patch(R"(/api/cases/([^/]+)/items)",
+               [this](Request request, Response response) { set_item(request, response); });
+    http.Get(R"(/api/cases/([^/]+)/notices)", [this](Request request, Response response) {
+      if (auto name = case_name(request, response))
+        send(response, cases.notices(*name, *analyzer(), request_lang(request)));
+    });
+    http.Get(R"(/api/cases/([^/]+)/notices/([^/]+))",
+             [this](Request request, Response response) { download_notice(request, response); });
+    http.Post(R"(/api/cases/([^/]+)/logs)",
+              [this](Request request, Response response) { upload_logs(request, response, true); });
+    http.Post("/api/logs", [this](Request request, Response response) {
+      upload_logs(request, response, false);
+    });
+    http.Get("/api/profile",
+             [this](Request, Response response) { send(response, profile.view()); });
+    http.Put("/api/profile",
+             [this](Request request, Response response) { save_profile(request, response); });
+    http.Post("/api/profile/import-users",
+              [this](Request request, Response response) { import_users(request, response); });
     http.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
       if (!response.body.empty()) return;
       if (response.status == 413) {
@@ -196,8 +342,8 @@ struct Server::Impl {
   }
 };
 
-Server::Server(ServerOptions options, const Analyzer& analyzer)
-    : impl_(std::make_unique<Impl>(std::move(options), analyzer)) {
+Server::Server(ServerOptions options, std::shared_ptr<const Analyzer> analyzer)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(analyzer))) {
   impl_->route();
 }
 

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "web/analyzer.hpp"
+#include "web/case_api.hpp"
+#include "web/profile_api.hpp"
 #include "web/security.hpp"
 
 namespace emotriage::web {
@@ -18,11 +20,14 @@ struct ServerOptions {
   bool always_require_token = false;
   std::size_t max_request_bytes = 64u << 20;  // the whole upload request
   std::size_t max_files = 100;                // files of one upload
+  std::string db_path;                        // the case ledger (SQLite)
+  std::string profile_path;  // the profile file the page edits; empty: not editable
 };
 
 class Server {
  public:
-  Server(ServerOptions options, const Analyzer& analyzer);
+  // The analyzer is replaced when the page saves a new profile.
+  Server(ServerOptions options, std::shared_ptr<const Analyzer> analyzer);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

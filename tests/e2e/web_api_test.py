@@ -3,7 +3,11 @@
 assets only from the embedded table, the Host check against DNS rebinding, the access token
 (login link → cookie, or Bearer) where required, the CSRF token and Origin on every POST, the
 upload size limit; `POST /api/analyze` with multipart files or a pasted source gives the same JSON
-as `analyze --format json`; a hostile subject and display name come back as data.
+as `analyze --format json`; a hostile subject and display name come back as data. The case ledger
+(`--db`): mails uploaded into a case, items ticked and kept, notices as `analyze --notices` writes
+them with a download header, logs uploads whose flagged accounts join the case, the profile page
+(profile check's validation, atomic save, later analyses use it, CSV import); CSRF on every route
+that changes state.
 
     web_api_test.py EMOTRIAGE SOURCE_DIR
 """
@@ -11,9 +15,13 @@ import http.client
 import json
 import os
 import re
+import gzip
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import urllib.parse
 import uuid
 
 BIN, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
@@ -22,6 +30,7 @@ INCIDENTS = os.path.join(SOURCE, "examples/incidents")
 HOSTILE = os.path.join(SOURCE, "tests/data/report/hostile-strings.eml")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+TMP = tempfile.mkdtemp(prefix="emotriage-web-")
 passed = failed = 0
 
 
@@ -35,10 +44,12 @@ def check(name, condition, detail=""):
 
 
 class Server:
-    def __init__(self, *args, listen="127.0.0.1:0"):
+    def __init__(self, *args, listen="127.0.0.1:0", profile=PROFILE, env=None):
+        # Without --db the server takes EMOTRIAGE_DB: a ledger of this test, never the user's.
+        environment = {**os.environ, "EMOTRIAGE_DB": os.path.join(TMP, "default.db"), **(env or {})}
         self.process = subprocess.Popen(
-            [BIN, "serve", "--listen", listen, "--profile", PROFILE, *args],
-            cwd=SOURCE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [BIN, "serve", "--listen", listen, "--profile", profile, *args],
+            cwd=SOURCE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
         line = self.process.stdout.readline()
         match = re.match(r"emotriage serve: (http://([^/]+)/(\?token=([0-9a-f]{64}))?)$", line.strip())
         if not match:
@@ -288,9 +299,248 @@ def test_bad_listen():
     check("bad --listen: exit 2", r.returncode == 2 and "HOST:PORT" in r.stderr, (r.returncode, r.stderr))
 
 
+NOW = "2026-01-05T09:12:00Z"
+
+
+def send_json(server, method, path, value, csrf):
+    return server.request(method, path, json.dumps(value).encode(),
+                          {"Content-Type": "application/json", "X-CSRF-Token": csrf})
+
+
+def get_json(server, path):
+    status, headers, body = server.request("GET", path)
+    check(f"GET {path}", status == 200 and headers.get("content-type", "").startswith("application/json"),
+          (status, body[:300]))
+    return json.loads(body) if status == 200 else {}
+
+
+def test_case_ledger():
+    work = tempfile.mkdtemp(dir=TMP)
+    profile = os.path.join(work, "profile.toml")
+    shutil.copyfile(PROFILE, profile)
+    db = os.path.join(work, "cases.db")
+    server = Server("--db", db, profile=profile, env={"EMOTRIAGE_NOW": NOW})
+    try:
+        csrf = csrf_token(server)
+        name = "<img src=x onerror=alert(1)> 案件"
+        path = "/api/cases/" + urllib.parse.quote(name, safe="")
+        own = read(os.path.join(INCIDENTS, "01-own-account-compromised-zip-password.eml"))
+        upload, form_headers = multipart([("01.eml", own), ("hostile.eml", read(HOSTILE))])
+
+        # Every route that changes state refuses a request without the CSRF token.
+        log_body, log_headers = multipart([("mail.log", b"x\n")])
+        csv_body, csv_headers = multipart([("users.csv", b"a,b\n")])
+        for method, route, body, headers in [
+                ("POST", path + "/mails", upload, form_headers),
+                ("PATCH", path + "/items", b'{"key":"close","status":"done","who":"x"}',
+                 {"Content-Type": "application/json"}),
+                ("POST", path + "/logs", log_body, log_headers),
+                ("POST", "/api/logs", log_body, log_headers),
+                ("PUT", "/api/profile", b"[company]\n", {"Content-Type": "text/plain"}),
+                ("POST", "/api/profile/import-users", csv_body, csv_headers)]:
+            status, _, answer = server.request(method, route, body, headers)
+            check(f"{method} {route} without CSRF token refused", status == 403 and b'"csrf"' in answer,
+                  status)
+            status, _, _ = server.request(method, route, body, {**headers, "X-CSRF-Token": "1" * 64})
+            check(f"{method} {route} with a wrong CSRF token refused", status == 403, status)
+        check("refused requests created no case", get_json(server, "/api/cases")["cases"] == [])
+        check("refused profile save left the file", read(profile) == read(PROFILE))
+
+        # Upload into a case: stored, listed, shown.
+        status, _, body = server.request("POST", path + "/mails?lang=en", upload,
+                                         {**form_headers, "X-CSRF-Token": csrf})
+        check("upload into a case", status == 200, (status, body[:300]))
+        stored = json.loads(body)
+        check("upload answers the analysis and the case",
+              stored["case"] == name and stored["stored"] == 2 and len(stored["messages"]) == 2, stored.get("stored"))
+        status, _, body = server.request("POST", path + "/mails?lang=en", upload,
+                                         {**form_headers, "X-CSRF-Token": csrf})
+        check("the same mails again are seen again", json.loads(body).get("seen_again") == 2, body[:200])
+        for bad in ["/api/cases/a%2Fb/mails", "/api/cases/a%0Ab/mails", "/api/cases/%2E%2E/mails"]:
+            status, _, _ = server.request("POST", bad, upload, {**form_headers, "X-CSRF-Token": csrf})
+            check(f"bad case name refused: {bad}", status in (400, 404), status)
+        cases = get_json(server, "/api/cases")["cases"]
+        check("case listed", [c["name"] for c in cases] == [name], cases)
+        page = get_json(server, path + "?lang=en")
+        keys = [item["key"] for item in page["items"]]
+        account = "reset-mailbox:t.yamada@sample-shoji.example"
+        check("checklist has the account to reset", account in keys, keys)
+        check("progress counts done items",
+              page["progress"] == {"done": 2, "total": len(keys)}, page["progress"])
+        check("campaign across the case's mails",
+              page["campaign"]["messages"] == 2 and
+              [a["target"] for a in page["campaign"]["accounts_to_reset"]] == ["t.yamada@sample-shoji.example"],
+              page["campaign"].get("accounts_to_reset"))
+        subjects = [m["analysis"]["subject"] for m in page["messages_stored"]]
+        check("hostile subject comes back as data", any("<script>alert(1)</script>" in s for s in subjects),
+              subjects)
+        check("case name comes back as data", page["case"] == name, page["case"])
+
+        # Tick an item: who, note, the server's time; kept on reload, on the timeline.
+        who, note = "佐藤 <b>情シス</b>", "changed at 10:00\n<script>alert(3)</script>"
+        status, _, body = send_json(server, "PATCH", path + "/items",
+                                    {"key": account, "status": "done", "who": who, "note": note}, csrf)
+        check("item ticked", status == 200 and json.loads(body)["at"] == NOW, (status, body[:300]))
+        page = get_json(server, path + "?lang=ja")
+        item = next(i for i in page["items"] if i["key"] == account)
+        check("tick kept after reload", (item["status"], item["who"], item["note"], item["at"]) ==
+              ("done", who, note, NOW), item)
+        check("progress follows", page["progress"]["done"] == 3, page["progress"])
+        check("timeline records it", any(e["item"] == account and e["who"] == who for e in page["events"]))
+        status, _, _ = send_json(server, "PATCH", path + "/items",
+                                 {"key": account, "status": "todo", "who": who, "note": ""}, csrf)
+        check("item unticked", status == 200 and
+              next(i for i in get_json(server, path)["items"] if i["key"] == account)["status"] == "todo")
+        for change, expected in [({"key": account, "status": "finished", "who": "x"}, 400),
+                                 ({"key": account, "status": "done"}, 400),
+                                 ({"key": account, "status": "done", "who": "x" * 201}, 400),
+                                 ({"key": "no-such-item", "status": "done", "who": "x"}, 404),
+                                 (["not", "an", "object"], 400)]:
+            status, _, _ = send_json(server, "PATCH", path + "/items", change, csrf)
+            check(f"bad item change refused: {change}", status == expected, status)
+        status, _, _ = server.request("PATCH", path + "/items", b"{", {"Content-Type": "application/json",
+                                                                        "X-CSRF-Token": csrf})
+        check("broken JSON refused", status == 400, status)
+        status, _, _ = send_json(server, "PATCH", "/api/cases/missing/items",
+                                 {"key": account, "status": "done", "who": "x"}, csrf)
+        check("item of a missing case: 404", status == 404, status)
+        status, _, _ = server.request("GET", "/api/cases/missing")
+        check("missing case: 404", status == 404, status)
+
+        # Notices: the same files `analyze --notices` writes for these mails, ja and en.
+        drafts = os.path.join(work, "notices")
+        r = subprocess.run([BIN, "analyze", "--profile", PROFILE, "--format", "json", "--notices", drafts,
+                            "--date", NOW, os.path.join(INCIDENTS, "01-own-account-compromised-zip-password.eml"),
+                            HOSTILE], cwd=SOURCE, capture_output=True, timeout=300)
+        check("analyze --notices runs", r.returncode in (0, 1), r.stderr[-300:])
+        for lang in ["ja", "en"]:
+            notices = get_json(server, f"{path}/notices?lang={lang}")["notices"]
+            names = [n["name"] for n in notices]
+            check(f"notices in {lang}", f"staff-alert.{lang}.txt" in names and
+                  all(n.endswith(f".{lang}.txt") for n in names), names)
+            for notice in notices:
+                with open(os.path.join(drafts, notice["name"]), encoding="utf-8") as f:
+                    check(f"notice {notice['name']} as analyze --notices", notice["body"] == f.read())
+            staff = next(n for n in notices if n["name"] == f"staff-alert.{lang}.txt")
+            status, headers, body = server.request("GET", f"{path}/notices/staff-alert.{lang}.txt")
+            check(f"notice download {lang}", status == 200 and body.decode() == staff["body"], status)
+            check(f"download header {lang}", headers.get("content-disposition") ==
+                  f'attachment; filename="staff-alert.{lang}.txt"', headers.get("content-disposition"))
+            check(f"download type {lang}", headers.get("content-type") == "text/plain; charset=utf-8")
+            check_security_headers("download", headers)
+        status, headers, body = server.request("GET", f"{path}/notices/staff-alert.ja.eml")
+        check("draft mail download", status == 200 and headers.get("content-type") == "message/rfc822"
+              and b"Subject:" in body, status)
+        for bad in ["..%2F..%2Fetc%2Fpasswd", "..", "staff-alert.ja.TXT", "missing.ja.txt", "%2Fetc%2Fpasswd"]:
+            status, _, body = server.request("GET", f"{path}/notices/{bad}")
+            check(f"no notice {bad}", status == 404 and b"root:" not in body, status)
+
+        # Logs: a generated Postfix log with known compromised accounts, gzip, into the case.
+        log = os.path.join(work, "mail.log")
+        truth = json.loads(subprocess.run(
+            [sys.executable, os.path.join(SOURCE, "bench/gen_postfix_log.py"), "--lines", "20000",
+             "--seed", "3", "--out", log], capture_output=True, text=True, check=True).stdout)
+        compromised = sorted(truth["compromised"])
+        logs_body, logs_headers = multipart([("mail.log.gz", gzip.compress(read(log)))])
+        status, _, body = server.request("POST", "/api/logs?lang=en", logs_body,
+                                         {**logs_headers, "X-CSRF-Token": csrf})
+        answer = json.loads(body)
+        check("logs without a case", status == 200 and "case" not in answer and
+              sorted(a["account"] for a in answer["flagged"]) == compromised, (status, body[:300]))
+        check("logs file named as uploaded", [f["path"] for f in answer["files"]] == ["mail.log.gz"])
+        status, _, body = server.request("POST", path + "/logs?lang=en", logs_body,
+                                         {**logs_headers, "X-CSRF-Token": csrf})
+        answer = json.loads(body)
+        check("logs into the case flag the compromised accounts", status == 200 and
+              sorted(a["account"] for a in answer["flagged"]) == compromised, (status, body[:300]))
+        page = get_json(server, path + "?lang=en")
+        keys = {item["key"]: item for item in page["items"]}
+        for target in compromised:
+            check(f"logs: {target} to reset in the case", f"reset-mailbox:{target}" in keys, list(keys))
+        check("logs checked by emotriage", keys.get("check-logs", {}).get("status") == "done" and
+              keys["check-logs"]["who"] == "emotriage", keys.get("check-logs"))
+        check("logs join the case's campaign", sorted(a["account"] for a in page["campaign"].get(
+              "mass_sending_accounts", [])) == compromised, page["campaign"].get("mass_sending_accounts"))
+        check("logs accounts stored", sorted(a["account"] for a in page["log_accounts"]) == compromised)
+        body_bytes, text_headers = b"x", {"Content-Type": "text/plain", "X-CSRF-Token": csrf}
+        status, _, _ = server.request("POST", "/api/logs", body_bytes, text_headers)
+        check("logs need multipart", status == 415, status)
+
+        # Profile: view, validation of `profile check`, atomic save, later analyses use it.
+        view = get_json(server, "/api/profile")
+        check("profile view", view["editable"] and view["toml"] == read(profile).decode() and
+              view["profile"]["company"]["domains"] == ["sample-shoji.example"], view.get("profile"))
+        broken = "[company]\nname = \"X\"\ndomains = [\"bad domain\"]\n"
+        status, _, body = server.request("PUT", "/api/profile", broken.encode(),
+                                         {"Content-Type": "text/plain; charset=utf-8", "X-CSRF-Token": csrf})
+        errors = json.loads(body).get("errors", [])
+        r = subprocess.run([BIN, "profile", "check", "--lang", "en", "/dev/stdin"], input=broken,
+                           capture_output=True, text=True)
+        check("invalid profile refused with profile check's errors", status == 422 and errors and
+              errors[0]["line"] == 3 and errors[0]["message_en"] in r.stderr, (status, errors, r.stderr))
+        check("invalid profile not written", read(profile) == read(PROFILE))
+        status, _, _ = server.request("PUT", "/api/profile", b"[company]\n",
+                                      {"Content-Type": "application/xml", "X-CSRF-Token": csrf})
+        check("profile must be TOML or JSON", status == 415, status)
+        # The page's form: the profile as data, written by profile_to_toml, validated the same way.
+        for form, expected in [(b"[company]\n", 400), (json.dumps({"company": {"domains": "x"}}).encode(), 400),
+                               (json.dumps({**view["profile"], "employees": [{"names": [1]}]}).encode(), 400),
+                               (json.dumps({**view["profile"], "company": {**view["profile"]["company"],
+                                            "domains": ["bad domain"]}}).encode(), 422)]:
+            status, _, body = server.request("PUT", "/api/profile", form,
+                                             {"Content-Type": "application/json", "X-CSRF-Token": csrf})
+            check(f"bad form refused ({expected})", status == expected, (status, body[:200]))
+        check("refused forms not written", read(profile) == read(PROFILE))
+        form = {**view["profile"], "partners": view["profile"]["partners"] + [
+            {"name": "新規 \"取引先\" <b>", "domains": ["new-partner.example"], "contact": ""}]}
+        status, _, body = server.request("PUT", "/api/profile", json.dumps(form).encode(),
+                                         {"Content-Type": "application/json", "X-CSRF-Token": csrf})
+        saved = json.loads(body)
+        check("form saved", status == 200 and saved["profile"] == form, (status, body[:300]))
+        r = subprocess.run([BIN, "profile", "check", "--lang", "en", profile], capture_output=True, text=True)
+        check("form's file passes profile check", r.returncode == 0, r.stdout + r.stderr)
+        before = json.loads(server.request("POST", "/api/analyze", own, {"Content-Type": "text/plain",
+                                                                         "X-CSRF-Token": csrf})[2])
+        changed = read(PROFILE).decode().replace("sample-shoji.example", "other-company.example")
+        status, _, body = server.request("PUT", "/api/profile", changed.encode(),
+                                         {"Content-Type": "text/plain; charset=utf-8", "X-CSRF-Token": csrf})
+        check("valid profile saved", status == 200 and read(profile).decode() == changed and
+              json.loads(body)["profile"]["company"]["domains"] == ["other-company.example"], (status, body[:300]))
+        check("no temporary file left", not [n for n in os.listdir(work) if n.startswith(".profile")],
+              os.listdir(work))
+        after = json.loads(server.request("POST", "/api/analyze", own, {"Content-Type": "text/plain",
+                                                                        "X-CSRF-Token": csrf})[2])
+        check("later analyses use the new profile",
+              before["messages"][0]["verdict"]["scenario"] == "own-account-compromised" and
+              after["messages"][0]["verdict"]["scenario"] != "own-account-compromised",
+              after["messages"][0]["verdict"]["scenario"])
+        csv = read(os.path.join(SOURCE, "tests/data/profile/m365.csv"))
+        boundary = uuid.uuid4().hex
+        form = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"u.csv\"\r\n\r\n".encode()
+                + csv + f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"toml\"\r\n\r\n".encode()
+                + read(PROFILE) + f"\r\n--{boundary}--\r\n".encode())
+        status, _, body = server.request("POST", "/api/profile/import-users", form, {
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "X-CSRF-Token": csrf})
+        imported = json.loads(body)
+        check("CSV import merges", status == 200 and imported["added"] >= 1 and
+              "n.person@sample-shoji.example" in imported["toml"], (status, body[:300]))
+        r = subprocess.run([BIN, "profile", "import-users", "--profile", PROFILE,
+                            os.path.join(SOURCE, "tests/data/profile/m365.csv")], capture_output=True, text=True)
+        check("CSV import as profile import-users", imported.get("toml") == r.stdout)
+        check("CSV import does not save", read(profile).decode() == changed)
+        status, _, _ = server.request("POST", "/api/profile/import-users", form.replace(
+            b"[company]", b"[company"), {"Content-Type": f"multipart/form-data; boundary={boundary}",
+                                         "X-CSRF-Token": csrf})
+        check("CSV import into a broken profile refused", status == 422, status)
+    finally:
+        server.stop()
+
+
 test_loopback_server()
 test_token_server()
 test_any_address_needs_the_token()
 test_bad_listen()
+test_case_ledger()
+shutil.rmtree(TMP, ignore_errors=True)
 print(f"web_api: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -1,5 +1,6 @@
 // emotriage web UI. Every mail-derived string reaches the page as a text node (textContent), never
 // as markup nor as an attribute a browser interprets, and URLs found in mail are never links.
+// Elements carry data-testid hooks for the browser tests (docs/web.md, "UI contract").
 "use strict";
 
 const TEXT = {
@@ -8,7 +9,28 @@ const TEXT = {
     drop: "メール (.eml / .msg / mbox) をここにドロップ、またはクリックして選択 (複数可)",
     pasteSummary: "メールのソースを貼り付ける",
     analyze: "判定する",
-    privacy: "メールはこのコンピューターの中だけで解析され、どこにも保存・送信されません。添付ファイルは開かれず、メールの HTML は表示されません。",
+    privacy: "メールはこのコンピューターの中だけで解析され、このコンピューターの案件台帳にだけ保存されます。外部には送信されません。添付ファイルは開かれず、メールの HTML は表示されません。",
+    navHome: "メールを調べる", navCases: "案件", navProfile: "会社プロファイル",
+    caseName: "案件名 (アップロードしたメールはこの案件に保存されます)",
+    logsTitle: "メールサーバーのログ", logsHelp: "Postfix・Exim・Sendmail・Dovecot のログ、Exchange・Microsoft 365 の CSV (gzip 可)。大量送信しているアカウントを探し、上の案件に加えます。",
+    logsNone: "大量送信と判断したアカウントはありません。", logsFlagged: "大量送信と判断したアカウント",
+    messagesWord: "通", reasons: "理由",
+    noCases: "案件はまだありません。", mails: "メール", suspiciousWord: "不審", open: "未完了",
+    checklist: "チェックリスト", progress: "進捗", done: "完了", who: "担当者", note: "メモ", save: "保存",
+    saved: "保存しました。", whoRequired: "担当者を入れてください。",
+    timeline: "経緯", notices: "お知らせ (下書き)", noNotices: "不審なメールがないため、お知らせはありません。",
+    copy: "コピー", copied: "コピーしました。", download: "ダウンロード",
+    mailsTitle: "案件のメール", logAccounts: "ログで見つかったアカウント",
+    profileToml: "プロファイル (TOML)。保存すると profile check と同じ検査をしてからファイルを置き換え、以後の解析に使います。",
+    csvImport: "社員を CSV から取り込む", imported: (r) => `取り込み: 追加 ${r.added}、更新 ${r.updated}、変更なし ${r.unchanged}、読み飛ばし ${r.skipped.length} (${r.format})。内容を確認して保存してください。`,
+    notEditable: "serve を --profile FILE 付きで起動すると、ここで編集・保存できます。",
+    profileFormTitle: "項目ごとに編集", profileTomlTitle: "TOML で編集",
+    profileFormHelp: "一覧の欄は 1 行に 1 つずつ書きます。フォームで保存するとファイルのコメントは残りません。",
+    nameJa: "会社名", nameEn: "会社名 (英語)", website: "Web サイト", contactDepartment: "連絡先の部署",
+    contactPhone: "連絡先の電話", contactEmail: "連絡先のメール", names: "氏名 (表記ごとに 1 行)",
+    emails: "メールアドレス", department: "部署", partnerName: "取引先名", partnerContact: "取引先の連絡先",
+    addEmployee: "社員を追加", addPartner: "取引先を追加", remove: "削除",
+    company: "会社", domains: "ドメイン", servers: "送信サーバー", employeesWord: "社員", partnersWord: "取引先",
     working: "解析しています…",
     nothing: "ファイルを選ぶか、ソースを貼り付けてください。",
     failed: "解析できませんでした: ",
@@ -43,7 +65,28 @@ const TEXT = {
     drop: "Drop mail (.eml / .msg / mbox) here, or click to choose (several at once)",
     pasteSummary: "Paste the source of a mail",
     analyze: "Analyse",
-    privacy: "Mail is analysed on this computer only; nothing is stored or sent anywhere. Attachments are never opened and the mail's HTML is never shown.",
+    privacy: "Mail is analysed on this computer only and stored only in this computer's case ledger; nothing is sent anywhere. Attachments are never opened and the mail's HTML is never shown.",
+    navHome: "Check mail", navCases: "Cases", navProfile: "Company profile",
+    caseName: "Case name (uploaded mail is stored in this case)",
+    logsTitle: "Mail-server logs", logsHelp: "Postfix, Exim, Sendmail or Dovecot logs, Exchange or Microsoft 365 CSV (gzip too): finds accounts that mass-send and adds them to the case above.",
+    logsNone: "No account was found mass-sending.", logsFlagged: "Accounts found mass-sending",
+    messagesWord: "mails", reasons: "reasons",
+    noCases: "No case yet.", mails: "mails", suspiciousWord: "suspicious", open: "open",
+    checklist: "Checklist", progress: "Progress", done: "done", who: "who", note: "note", save: "Save",
+    saved: "Saved.", whoRequired: "Fill in who did it.",
+    timeline: "Timeline", notices: "Notices (drafts)", noNotices: "No suspicious mail: no notice.",
+    copy: "Copy", copied: "Copied.", download: "Download",
+    mailsTitle: "Mails of the case", logAccounts: "Accounts found in the logs",
+    profileToml: "Profile (TOML). Saving checks it as profile check does, then replaces the file; later analyses use it.",
+    csvImport: "Import employees from CSV", imported: (r) => `Imported: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped.length} skipped (${r.format}). Review, then save.`,
+    notEditable: "Start serve with --profile FILE to edit and save the profile here.",
+    profileFormTitle: "Edit field by field", profileTomlTitle: "Edit as TOML",
+    profileFormHelp: "List fields take one entry per line. Saving the form does not keep the file's comments.",
+    nameJa: "Company name", nameEn: "Company name (English)", website: "Website", contactDepartment: "Contact department",
+    contactPhone: "Contact phone", contactEmail: "Contact e-mail", names: "Names (one spelling per line)",
+    emails: "E-mail addresses", department: "Department", partnerName: "Partner name", partnerContact: "Partner contact",
+    addEmployee: "Add employee", addPartner: "Add partner", remove: "Remove",
+    company: "Company", domains: "Domains", servers: "Outbound servers", employeesWord: "Employees", partnersWord: "Partners",
     working: "Analysing…",
     nothing: "Choose a file or paste a source first.",
     failed: "Could not analyse: ",
@@ -83,10 +126,6 @@ const FINDING_STEP = {
   identity: 4, thread: 4,
 };
 
-const state = { lang: "ja", csrf: "", lastRequest: null, lastResult: null };
-
-function t(key) { return TEXT[state.lang][key]; }
-
 // Builds an element; string children become text nodes, so markup in them stays text.
 function el(tag, className, ...children) {
   const node = document.createElement(tag);
@@ -98,8 +137,16 @@ function el(tag, className, ...children) {
   return node;
 }
 
-function field(label, value) {
-  return el("div", "field", el("span", "label", label), el("span", "value", value));
+// Marks a node as a stable hook for the browser tests (docs/web.md, UI contract).
+function hook(node, testid) {
+  node.dataset.testid = testid;
+  return node;
+}
+
+function field(label, value, testid) {
+  const shown = el("span", "value", value);
+  if (testid) hook(shown, testid);
+  return el("div", "field", el("span", "label", label), shown);
 }
 
 function address(person) {
@@ -142,7 +189,12 @@ function actionsFor(message, step) {
 }
 
 function stepSection(step, ...content) {
-  return el("section", "step", el("h4", null, t("steps")[step]), ...content);
+  const section = el("section", "step", el("h4", null, t("steps")[step]), ...content);
+  if (step <= 7) {
+    hook(section, "step");
+    section.dataset.step = String(step);
+  }
+  return section;
 }
 
 function actionList(actions) {
@@ -159,15 +211,17 @@ function findingsFor(message, step) {
 
 function messageNode(message) {
   const verdict = message.verdict || {};
-  const card = el("article", `message ${verdict.suspicious ? "suspicious" : "clean"}`);
+  const card = hook(el("article", `message ${verdict.suspicious ? "suspicious" : "clean"}`), "mail-result");
   // The verdict first: scenario, score, one plain sentence.
   card.append(el("div", "verdict",
-    el("h3", null, t("scenarios")[verdict.scenario] || verdict.scenario || ""),
-    el("p", "score", `${t("score")} ${verdict.score ?? "-"}${verdict.emotet_like ? " · " + t("emotet") : ""}`),
-    el("p", "summary", verdict.summary || "")));
+    el("h3", null, t("scenarios")[verdict.scenario] || verdict.scenario || "", " ",
+      hook(el("code", "scenario", verdict.scenario || ""), "verdict-scenario")),
+    el("p", "score", `${t("score")} `, hook(el("span", null, String(verdict.score ?? "-")), "verdict-score"),
+      verdict.emotet_like ? " · " + t("emotet") : ""),
+    hook(el("p", "summary", verdict.summary || ""), "verdict-summary")));
   if (message.analysis_failed) card.append(el("p", "warning", t("analysisFailed")));
   card.append(el("div", "fields",
-    field(t("subject"), message.subject || ""), field(t("from"), address(message.from)),
+    field(t("subject"), message.subject || "", "mail-subject"), field(t("from"), address(message.from), "mail-from"),
     field(t("to"), (message.to || []).map(address).join(", ")), field(t("date"), message.date || "")));
 
   const origin = message.origin || {};
@@ -211,55 +265,367 @@ function campaignNode(result) {
   return node;
 }
 
-function render(result) {
-  const results = document.getElementById("results");
-  results.replaceChildren(campaignNode(result), ...(result.messages || []).map(messageNode));
+const state = { lang: "ja", csrf: "", error: null, readForm: () => ({}) };
+
+function t(key) { return TEXT[state.lang][key]; }
+
+function enc(text) { return encodeURIComponent(text); }
+
+// A refusal of the server ({message_ja, message_en}) or a local message, shown in the page's
+// language and shown again in the other one after a switch.
+function showError(error) {
+  state.error = error;
+  const node = document.getElementById("error");
+  node.hidden = !error;
+  node.textContent = error ? (state.lang === "ja" ? error.ja : error.en) : "";
 }
 
 function setStatus(text) { document.getElementById("status").textContent = text; }
 
 async function session() {
   const response = await fetch("/api/session", { credentials: "same-origin" });
-  if (!response.ok) throw new Error(await errorText(response));
+  if (!response.ok) throw await refusal(response);
   state.csrf = (await response.json()).csrf_token;
 }
 
-async function errorText(response) {
+async function refusal(response) {
   try {
     const body = await response.json();
-    return state.lang === "ja" ? body.message_ja : body.message_en;
+    return { ja: body.message_ja, en: body.message_en, body };
   } catch {
-    return `HTTP ${response.status}`;
+    return { ja: `HTTP ${response.status}`, en: `HTTP ${response.status}` };
   }
 }
 
-async function analyze(request) {
-  state.lastRequest = request;
+// GET or a state change (with the CSRF token); the parsed JSON, or throws the refusal. A server
+// restarted since the page loaded has a new CSRF token: fetched once more, then the change retried.
+async function api(method, path, body, headers = {}, retried = false) {
+  if (method !== "GET" && !state.csrf) await session();
+  const response = await fetch(path, {
+    method, credentials: "same-origin", body,
+    headers: method === "GET" ? headers : { "X-CSRF-Token": state.csrf, ...headers },
+  });
+  if (!response.ok) {
+    const refused = await refusal(response);
+    if (method !== "GET" && !retried && refused.body && refused.body.error === "csrf") {
+      state.csrf = "";
+      return api(method, path, body, headers, true);
+    }
+    throw refused;
+  }
+  return response.json();
+}
+
+function failed(error) {
+  setStatus("");
+  showError(error && error.ja !== undefined ? error : { ja: String(error), en: String(error) });
+}
+
+function caseName() { return document.getElementById("case-name").value.trim(); }
+
+function today() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `incident-${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}`;
+}
+
+// Mails go into the named case; the page then shows the case.
+async function uploadMails(headers, body) {
+  const name = caseName();
   setStatus(t("working"));
+  showError(null);
   try {
-    if (!state.csrf) await session();
-    const response = await fetch(`/api/analyze?lang=${state.lang}`, {
-      method: "POST", credentials: "same-origin",
-      headers: { "X-CSRF-Token": state.csrf, ...request.headers }, body: request.body(),
-    });
-    if (!response.ok) throw new Error(await errorText(response));
-    state.lastResult = await response.json();
-    render(state.lastResult);
+    await api("POST", `/api/cases/${enc(name)}/mails?lang=${state.lang}`, body, headers);
+    setStatus("");
+    const target = `#/cases/${enc(name)}`;
+    if (location.hash === target) route(); else location.hash = target;
+  } catch (error) {
+    failed(error);
+  }
+}
+
+function flaggedNode(account) {
+  return hook(el("li", "flagged",
+    el("strong", null, account.account), account.employee ? ` (${account.employee})` : "",
+    ` — ${account.messages} ${t("messagesWord")}; ${t("reasons")}: ${(account.reasons || []).join(", ")}`),
+  "flagged-account");
+}
+
+async function uploadLogs(files) {
+  const form = new FormData();
+  for (const file of files) form.append("file", file);
+  const result = document.getElementById("logs-result");
+  setStatus(t("working"));
+  showError(null);
+  try {
+    const answer = await api("POST", `/api/cases/${enc(caseName())}/logs?lang=${state.lang}`, form);
+    const flagged = answer.flagged || [];
+    result.replaceChildren(flagged.length
+      ? el("div", null, el("h3", null, t("logsFlagged")), el("ul", null, ...flagged.map(flaggedNode)))
+      : el("p", "none", t("logsNone")));
     setStatus("");
   } catch (error) {
-    setStatus(t("failed") + error.message);
+    failed(error);
   }
 }
 
-function requestFromForm() {
-  const files = document.getElementById("file-input").files;
-  if (files.length) {
-    const chosen = Array.from(files);
-    return { headers: {}, body: () => { const form = new FormData(); for (const f of chosen) form.append("file", f); return form; } };
+function showView(name) {
+  for (const view of document.querySelectorAll(".view")) view.hidden = view.id !== `view-${name}`;
+}
+
+async function showCases() {
+  showView("cases");
+  const list = document.getElementById("case-list");
+  const answer = await api("GET", "/api/cases");
+  if (answer.cases.length === 0) {
+    list.replaceChildren(el("li", "none", t("noCases")));
+    return;
   }
-  const pasted = document.getElementById("paste").value;
-  if (pasted.trim()) return { headers: { "Content-Type": "text/plain; charset=utf-8" }, body: () => pasted };
-  return null;
+  list.replaceChildren(...answer.cases.map((c) => {
+    const open = el("button", "link", c.name);
+    open.type = "button";
+    open.addEventListener("click", () => { location.hash = `#/cases/${enc(c.name)}`; });
+    return hook(el("li", "case-row", open,
+      ` — ${c.mails} ${t("mails")}, ${c.suspicious} ${t("suspiciousWord")}, ${c.items_open} ${t("open")} / ${c.items} (${c.created_at})`),
+    "case-row");
+  }));
+}
+
+function input(type, testid, value) {
+  const node = hook(document.createElement("input"), testid);
+  node.type = type;
+  if (type === "checkbox") node.checked = value; else node.value = value;
+  return node;
+}
+
+function checklistItem(name, item) {
+  const done = input("checkbox", "item-done", item.status !== "todo");
+  const who = input("text", "item-who", item.who || "");
+  who.placeholder = t("who");
+  const note = input("text", "item-note", item.note || "");
+  note.placeholder = t("note");
+  const save = hook(el("button", null, t("save")), "item-save");
+  save.type = "button";
+  save.addEventListener("click", async () => {
+    if (!who.value.trim()) {
+      showError({ ja: TEXT.ja.whoRequired, en: TEXT.en.whoRequired });
+      return;
+    }
+    try {
+      showError(null);
+      await api("PATCH", `/api/cases/${enc(name)}/items`, JSON.stringify({
+        key: item.key, status: done.checked ? "done" : "todo", who: who.value, note: note.value,
+      }), { "Content-Type": "application/json" });
+      await showCase(name);
+      setStatus(t("saved"));
+    } catch (error) {
+      failed(error);
+    }
+  });
+  const row = hook(el("li", `checklist-item status-${item.status}`,
+    el("label", null, done, " ", item.label),
+    el("span", "meta", item.status !== "todo" ? ` ${item.status} · ${item.who} · ${item.at}` : ""),
+    el("div", "row", who, note, save)), "checklist-item");
+  row.dataset.itemId = item.key;
+  return row;
+}
+
+function noticeNode(name, notice) {
+  const body = hook(el("pre", "notice-body", notice.body), "notice-body");
+  const copy = hook(el("button", null, t("copy")), "notice-copy");
+  copy.type = "button";
+  copy.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(notice.body);
+      setStatus(t("copied"));
+    } catch {
+      // Without clipboard access the text is selected for Ctrl+C.
+      getSelection().selectAllChildren(body);
+    }
+  });
+  const download = hook(el("button", null, `${t("download")} (${notice.name})`), "notice-download");
+  download.type = "button";
+  // The server answers with Content-Disposition: attachment, so the browser saves the file and
+  // stays on this page. The file name is the server's own ([a-z0-9.-]).
+  download.addEventListener("click", () => {
+    location.assign(`/api/cases/${enc(name)}/notices/${enc(notice.name)}`);
+  });
+  return hook(el("article", "notice", hook(el("h4", null, notice.title), "notice-title"),
+    el("div", "row", copy, download), body), "notice");
+}
+
+async function showCase(name) {
+  showView("case");
+  const view = document.getElementById("view-case");
+  const [page, notices] = await Promise.all([
+    api("GET", `/api/cases/${enc(name)}?lang=${state.lang}`),
+    api("GET", `/api/cases/${enc(name)}/notices?lang=${state.lang}`),
+  ]);
+  document.getElementById("case-name").value = name;
+  const progress = page.progress;
+  const events = page.events.map((e) => `${e.at} ${e.who} ${e.kind === "item" ? `${e.item} → ${e.status}` : ""} ${e.text}`);
+  const logAccounts = page.log_accounts.map((a) => `${a.account} (${a.messages} ${t("messagesWord")}; ${a.reasons.join(", ")}) — ${a.source}`);
+  view.replaceChildren(
+    el("h2", null, page.case),
+    el("p", null, `${t("progress")}: `, hook(el("strong", null, `${progress.done}/${progress.total}`), "checklist-progress")),
+    el("section", "panel", el("h3", null, t("checklist")),
+      el("ol", "checklist", ...page.items.map((item) => checklistItem(name, item)))),
+    campaignNode({ campaign: page.campaign }),
+    el("section", "panel", el("h3", null, t("logAccounts")), list(logAccounts, (line) => line)),
+    el("section", "panel", el("h3", null, t("notices")),
+      notices.notices.length ? el("div", null, ...notices.notices.map((n) => noticeNode(name, n)))
+        : el("p", "none", t("noNotices"))),
+    el("section", "panel", el("h3", null, t("timeline")), list(events, (line) => line)),
+    el("h3", null, t("mailsTitle")),
+    ...page.messages_stored.map((m) => messageNode(m.analysis)));
+}
+
+function profileError(error) {
+  const where = error.line ? `${error.source}:${error.line}:${error.column}: ` : "";
+  return el("li", null, where + (state.lang === "ja" ? error.message_ja : error.message_en));
+}
+
+function profileSummary(profile) {
+  if (!profile) return el("p");
+  const company = profile.company;
+  return el("div", "fields",
+    field(t("company"), `${company.name} ${company.name_en ? "/ " + company.name_en : ""}`),
+    field(t("domains"), company.domains.join(", ")),
+    field(t("servers"), company.mail_servers.join(", ")),
+    field(t("employeesWord"), String(profile.employees.length)),
+    field(t("partnersWord"), profile.partners.map((p) => `${p.name} (${p.domains.join(", ")})`).join("; ")));
+}
+
+// The form: one labelled control per field; lists are textareas with one entry per line. Each
+// control knows how to read its value back (`read`), so the form gives the profile as data.
+function formField(label, value, list) {
+  const control = document.createElement(list ? "textarea" : "input");
+  if (list) control.rows = Math.max(2, value.length + 1);
+  control.value = list ? value.join("\n") : value;
+  control.read = () => (list ? control.value.split("\n").map((v) => v.trim()).filter(Boolean) : control.value.trim());
+  return { node: el("label", "form-field", el("span", "label", label), control), control };
+}
+
+function formGroup(className, fields) {
+  const controls = {};
+  const node = el("div", className);
+  for (const [key, label, value, listField] of fields) {
+    const made = formField(label, value, listField);
+    controls[key] = made.control;
+    node.append(made.node);
+  }
+  return { node, read: () => Object.fromEntries(Object.entries(controls).map(([k, c]) => [k, c.read()])) };
+}
+
+function listEditor(title, entries, fieldsOf, addLabel) {
+  const groups = [];
+  const rows = el("div", "entries");
+  const add = (entry) => {
+    const group = formGroup("entry", fieldsOf(entry));
+    const remove = el("button", null, t("remove"));
+    remove.type = "button";
+    remove.addEventListener("click", () => { groups.splice(groups.indexOf(group), 1); group.node.remove(); });
+    group.node.append(remove);
+    groups.push(group);
+    rows.append(group.node);
+  };
+  entries.forEach(add);
+  const more = el("button", null, addLabel);
+  more.type = "button";
+  more.addEventListener("click", () => add(null));
+  return { node: el("fieldset", null, el("legend", null, title), rows, more), read: () => groups.map((g) => g.read()) };
+}
+
+function profileForm(profile) {
+  const company = (profile && profile.company) || { contact: {} };
+  const contact = company.contact || {};
+  const main = formGroup("company", [
+    ["name", t("nameJa"), company.name || "", false], ["name_en", t("nameEn"), company.name_en || "", false],
+    ["website", t("website"), company.website || "", false], ["domains", t("domains"), company.domains || [], true],
+    ["mail_servers", t("servers"), company.mail_servers || [], true]]);
+  const reach = formGroup("contact", [
+    ["department", t("contactDepartment"), contact.department || "", false],
+    ["phone", t("contactPhone"), contact.phone || "", false], ["email", t("contactEmail"), contact.email || "", false]]);
+  const employees = listEditor(t("employeesWord"), (profile && profile.employees) || [], (e) => [
+    ["names", t("names"), (e && e.names) || [], true], ["emails", t("emails"), (e && e.emails) || [], true],
+    ["department", t("department"), (e && e.department) || "", false]], t("addEmployee"));
+  const partners = listEditor(t("partnersWord"), (profile && profile.partners) || [], (p) => [
+    ["name", t("partnerName"), (p && p.name) || "", false], ["domains", t("domains"), (p && p.domains) || [], true],
+    ["contact", t("partnerContact"), (p && p.contact) || "", false]], t("addPartner"));
+  state.readForm = () => ({
+    company: { ...main.read(), contact: reach.read() }, employees: employees.read(), partners: partners.read(),
+  });
+  return el("div", null, el("fieldset", null, el("legend", null, t("company")), main.node, reach.node),
+    employees.node, partners.node);
+}
+
+function showProfileAnswer(answer) {
+  document.getElementById("profile-path").textContent = answer.editable ? answer.path : t("notEditable");
+  document.getElementById("profile-editor").value = answer.toml;
+  document.getElementById("profile-save").disabled = !answer.editable;
+  document.getElementById("profile-form-save").disabled = !answer.editable;
+  document.getElementById("profile-form").replaceChildren(profileForm(answer.profile));
+  document.getElementById("profile-summary").replaceChildren(profileSummary(answer.profile));
+  document.getElementById("profile-errors").replaceChildren(...(answer.errors || []).map(profileError));
+}
+
+async function showProfile() {
+  showView("profile");
+  document.getElementById("profile-message").textContent = "";
+  showProfileAnswer(await api("GET", "/api/profile"));
+}
+
+// Refusals of the profile carry every error of `profile check`.
+function profileRefused(error) {
+  const errors = (error.body && error.body.errors) || [];
+  document.getElementById("profile-errors").replaceChildren(...errors.map(profileError));
+  failed(error);
+}
+
+// Saves the TOML editor's text, or (fromForm) the form's data.
+async function saveProfile(fromForm) {
+  document.getElementById("profile-message").textContent = "";
+  try {
+    showError(null);
+    const answer = fromForm
+      ? await api("PUT", "/api/profile", JSON.stringify(state.readForm()), { "Content-Type": "application/json" })
+      : await api("PUT", "/api/profile", document.getElementById("profile-editor").value,
+        { "Content-Type": "text/plain; charset=utf-8" });
+    showProfileAnswer(answer);
+    document.getElementById("profile-message").textContent = t("saved");
+  } catch (error) {
+    profileRefused(error);
+  }
+}
+
+async function importUsers(file) {
+  const form = new FormData();
+  form.append("file", file);
+  form.append("toml", new Blob([document.getElementById("profile-editor").value], { type: "text/plain" }), "profile.toml");
+  try {
+    showError(null);
+    const answer = await api("POST", "/api/profile/import-users", form);
+    document.getElementById("profile-editor").value = answer.toml;
+    document.getElementById("profile-summary").replaceChildren(profileSummary(answer.profile));
+    document.getElementById("profile-form").replaceChildren(profileForm(answer.profile));
+    document.getElementById("profile-errors").replaceChildren(...answer.skipped.map((row) =>
+      el("li", null, `${row.line}: ${row.detail} ${state.lang === "ja" ? row.reason_ja : row.reason_en}`)));
+    document.getElementById("profile-message").textContent = t("imported")(answer);
+  } catch (error) {
+    profileRefused(error);
+  }
+}
+
+async function route() {
+  const hash = location.hash || "#/";
+  try {
+    if (hash === "#/cases") await showCases();
+    else if (hash.startsWith("#/cases/")) await showCase(decodeURIComponent(hash.slice("#/cases/".length)));
+    else if (hash === "#/profile") await showProfile();
+    else showView("home");
+  } catch (error) {
+    failed(error);
+  }
 }
 
 function applyLanguage(lang) {
@@ -270,21 +636,35 @@ function applyLanguage(lang) {
   for (const button of document.querySelectorAll("#languages button")) {
     button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
   }
-  // Finding messages and summaries come from the server in one language: ask again.
-  if (state.lastRequest) analyze(state.lastRequest);
+  showError(state.error);
 }
 
 function start() {
   let saved = null;
   try { saved = localStorage.getItem("emotriage.lang"); } catch { /* storage may be disabled */ }
   applyLanguage(saved === "en" ? "en" : "ja");
+  document.getElementById("case-name").value = today();
   for (const button of document.querySelectorAll("#languages button")) {
-    button.addEventListener("click", () => applyLanguage(button.dataset.lang));
+    // Findings and summaries come from the server in one language: the view asks again.
+    button.addEventListener("click", () => { applyLanguage(button.dataset.lang); route(); });
   }
+  for (const button of document.querySelectorAll("#sections button")) {
+    button.addEventListener("click", () => { location.hash = button.dataset.route; });
+  }
+  const files = document.getElementById("file-input");
+  files.addEventListener("change", () => {
+    const chosen = Array.from(files.files);
+    if (chosen.length === 0) return;
+    const form = new FormData();
+    for (const file of chosen) form.append("file", file);
+    uploadMails({}, form);
+    files.value = "";
+  });
   document.getElementById("upload-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    const request = requestFromForm();
-    if (request) analyze(request); else setStatus(t("nothing"));
+    const pasted = document.getElementById("paste").value;
+    if (pasted.trim()) uploadMails({ "Content-Type": "text/plain; charset=utf-8" }, pasted);
+    else showError({ ja: TEXT.ja.nothing, en: TEXT.en.nothing });
   });
   const zone = document.getElementById("drop-zone");
   zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });
@@ -292,10 +672,24 @@ function start() {
   zone.addEventListener("drop", (event) => {
     event.preventDefault();
     zone.classList.remove("over");
-    document.getElementById("file-input").files = event.dataTransfer.files;
-    const request = requestFromForm();
-    if (request) analyze(request);
+    const form = new FormData();
+    for (const file of event.dataTransfer.files) form.append("file", file);
+    uploadMails({}, form);
   });
+  const logs = document.getElementById("logs-input");
+  logs.addEventListener("change", () => {
+    if (logs.files.length) uploadLogs(Array.from(logs.files));
+    logs.value = "";
+  });
+  document.getElementById("profile-save").addEventListener("click", () => saveProfile(false));
+  document.getElementById("profile-form-save").addEventListener("click", () => saveProfile(true));
+  const csv = document.getElementById("csv-import");
+  csv.addEventListener("change", () => {
+    if (csv.files.length) importUsers(csv.files[0]);
+    csv.value = "";
+  });
+  window.addEventListener("hashchange", route);
+  route();
 }
 
 document.addEventListener("DOMContentLoaded", start);

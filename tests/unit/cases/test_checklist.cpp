@@ -109,7 +109,7 @@ TEST(Checklist, StoringTheSameMailsAgainChangesNothing) {
 }
 
 TEST(Render, HostileTextStaysText) {
-  CaseData data{"<b>x</b>|#", "2026-01-05T10:00:00Z", {}, {}, {}};
+  CaseData data{"<b>x</b>|#", "2026-01-05T10:00:00Z", {}, {}, {}, {}};
   StoredMessage m;
   m.sha256 = std::string(64, 'a');
   m.subject =

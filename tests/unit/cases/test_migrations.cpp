@@ -64,6 +64,13 @@ void write_fixture(sqlite3* db, int version) {
        " (1, 'reset-mailbox:t.yamada@sample-shoji.example', 'reset-mailbox',"
        "  't.yamada@sample-shoji.example', 5, 'done', 'Sato', '2025-12-01T05:05:00Z', 'changed'),"
        " (1, 'close', 'close', '', 10, 'todo', '', '', '')");
+  if (version >= 3) {
+    // A version-3 writer fills the indexed columns itself.
+    exec(db,
+         "UPDATE messages SET scenario = 'own-account-compromised', score = 88, suspicious = 1,"
+         " mail_date = '2026-01-05T09:12:00+09:00', from_address = 't.yamada@sample-shoji.example',"
+         " subject = 'RE: 請求書'");
+  }
   if (version < 2) return;
   exec(db,
        "INSERT INTO sightings(message_id, locator, seen_at) VALUES"
@@ -119,8 +126,15 @@ TEST(Migrations, EveryEarlierVersionUpgradesWithItsData) {
     if (version >= 2) {
       EXPECT_EQ(data.events.back().text, "called the partner");
     }
-    // And the upgraded ledger takes new writes.
+    // And the upgraded ledger takes new writes, accounts flagged in logs included.
     EXPECT_TRUE((*store)->add_note("old", "Sato", "upgraded", "2026-01-01T00:00:00Z"));
+    EXPECT_TRUE((*store)->add_log_accounts(
+        "old", {{"mail.log", "a@sample-shoji.example", "", 3, {"burst", "night-time"}, ""}}, {},
+        "2026-01-02T00:00:00Z"));
+    auto logs = (*store)->load_case("old").value().log_accounts;
+    ASSERT_EQ(logs.size(), 1u);
+    EXPECT_EQ(logs[0].reasons, (std::vector<std::string>{"burst", "night-time"}));
+    EXPECT_EQ(logs[0].added_at, "2026-01-02T00:00:00Z");
   }
 }
 
