@@ -17,10 +17,13 @@ tests=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-16 libclang-rt-16-dev clang-format pflogsumm
   clamav-testfiles  # clam.tnef for the TNEF test
   cmark-gfm  # renders the Markdown report in the report-escaping test
+  chromium fonts-ipafont-gothic  # browser tests (tests/e2e/browser); the font for ja screenshots
 )
 
 want=("${runtime_build[@]}")
 if [[ "${1:-}" == "--tests" ]]; then want+=("${tests[@]}"); fi
+# The npm packages of the browser tests (npm ci only when missing or stale).
+if [[ "${1:-}" == "--tests" ]]; then "$(dirname "$0")/../tests/e2e/browser/install.sh"; fi
 
 missing=()
 for p in "${want[@]}"; do

@@ -1,0 +1,603 @@
+#!/usr/bin/env node
+// Browser end-to-end tests of `emotriage serve` (issue 8): Playwright (npm playwright-core) drives
+// Debian's chromium against a server this script starts on a free loopback port.
+//
+//   node run.mjs EMOTRIAGE SOURCE_DIR ARTIFACT_DIR
+//
+// Exit 0 all passed (features this build does not have are reported as skipped), 1 a failure,
+// 77 chromium or node_modules missing outside CI (CTest SKIP_RETURN_CODE). Screenshots of every
+// step and downloaded files go to ARTIFACT_DIR. Docs: docs/testing-browser.md.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, copyFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createInterface } from "node:readline";
+import assert from "node:assert/strict";
+
+const SKIP = 77;
+const [BIN, SOURCE, ARTIFACTS] = process.argv.slice(2).map((p) => p && path.resolve(p));
+if (!BIN || !SOURCE || !ARTIFACTS) {
+  console.error("usage: node run.mjs EMOTRIAGE SOURCE_DIR ARTIFACT_DIR");
+  process.exit(2);
+}
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const IN_CI = process.env.CI === "true";
+// After both web branches are merged every feature must be there: this turns "not available in
+// this build" into a failure.
+const REQUIRE_ALL = process.env.BROWSER_E2E_REQUIRE_ALL === "1";
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const INCIDENTS = path.join(SOURCE, "examples/incidents");
+const HOSTILE = path.join(SOURCE, "tests/data/report/hostile-strings.eml");
+const STEP_TIMEOUT_MS = 15000;
+
+function missingPrerequisite(what) {
+  const hint = "run scripts/install-deps.sh --tests";
+  if (IN_CI) {
+    console.error(`FAIL browser_e2e: ${what} (CI=true: a missing browser is a failure; ${hint})`);
+    process.exit(1);
+  }
+  console.log(`SKIP browser_e2e: ${what} (${hint})`);
+  process.exit(SKIP);
+}
+
+if (!existsSync(CHROMIUM)) missingPrerequisite(`no chromium at ${CHROMIUM}`);
+let chromium;
+try {
+  ({ chromium } = await import("playwright-core"));
+} catch {
+  missingPrerequisite(`playwright-core is not installed in ${path.join(HERE, "node_modules")}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server under test.
+
+function expectedScenarios() {
+  const rows = readFileSync(path.join(INCIDENTS, "expected.tsv"), "utf8").trim().split("\n").slice(1);
+  return new Map(rows.map((row) => row.split("\t")).map(([file, scenario]) => [file, scenario]));
+}
+
+class Server {
+  constructor(work) {
+    // A copy of the example profile: a profile page that saves must never rewrite the example.
+    this.profile = path.join(work, "profile.toml");
+    copyFileSync(path.join(SOURCE, "examples/profile.toml"), this.profile);
+    this.db = path.join(work, "cases.sqlite");
+    this.stderr = "";
+  }
+
+  static supportsLedger() {
+    const help = spawnSync(BIN, ["serve", "--help"], { encoding: "utf8" });
+    return /--db\b/.test(help.stdout || "");
+  }
+
+  async start() {
+    const args = ["serve", "--listen", "127.0.0.1:0", "--profile", this.profile, "--lang", "en"];
+    if (Server.supportsLedger()) args.push("--db", this.db);
+    this.process = spawn(BIN, args, { cwd: SOURCE, stdio: ["ignore", "pipe", "pipe"] });
+    this.process.stderr.on("data", (chunk) => { this.stderr += chunk; });
+    const exited = new Promise((resolve) => this.process.once("exit", resolve));
+    const firstLine = new Promise((resolve) => createInterface({ input: this.process.stdout }).once("line", resolve));
+    const line = await Promise.race([firstLine, exited.then(() => null), sleep(30000).then(() => null)]);
+    const match = line && /^emotriage serve: (http:\/\/127\.0\.0\.1:(\d+)\/)$/.exec(line.trim());
+    if (!match) {
+      this.process.kill("SIGKILL");
+      throw new Error(`server did not start: first line ${JSON.stringify(line)}, stderr: ${this.stderr}`);
+    }
+    this.url = match[1];
+    this.origin = this.url.slice(0, -1);
+    this.exited = exited;
+  }
+
+  async stop() {
+    this.process.kill("SIGTERM");
+    const code = await Promise.race([this.exited, sleep(15000).then(() => "timeout")]);
+    if (code === "timeout") this.process.kill("SIGKILL");
+    return code;
+  }
+
+  // Status of a request the page would make (with the CSRF token for a state change): 404 means
+  // the route does not exist in this build.
+  async status(method, route, body) {
+    const session = await (await fetch(`${this.origin}/api/session`)).json();
+    const headers = { "X-CSRF-Token": session.csrf_token, "Content-Type": "text/plain" };
+    const response = await fetch(this.origin + route, { method, headers, body });
+    await response.arrayBuffer();
+    return response.status;
+  }
+}
+
+function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
+
+// Polls `condition` (async, true when met) until STEP_TIMEOUT_MS.
+async function waitUntil(condition, what) {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page helpers. Contract hooks are data-testid attributes (docs/testing-browser.md); `fallback`
+// is the selector of the page before those hooks existed.
+
+function byTestId(id, fallback) {
+  return fallback ? `[data-testid="${id}"], ${fallback}` : `[data-testid="${id}"]`;
+}
+
+const SELECTORS = {
+  langJa: byTestId("lang-ja", "#lang-ja"),
+  langEn: byTestId("lang-en", "#lang-en"),
+  upload: byTestId("upload-input", "#file-input"),
+  paste: byTestId("paste-input", "#paste"),
+  pasteSubmit: byTestId("paste-submit", "#analyze-button"),
+  caseName: byTestId("case-name-input"),
+  mailResult: byTestId("mail-result", "#results article.message"),
+  scenario: byTestId("verdict-scenario", ".verdict h3"),
+  score: byTestId("verdict-score", ".verdict .score"),
+  summary: byTestId("verdict-summary", ".verdict .summary"),
+  subject: byTestId("mail-subject", ".fields .field:nth-child(1) .value"),
+  from: byTestId("mail-from", ".fields .field:nth-child(2) .value"),
+  step: byTestId("step", "section.step"),
+  error: byTestId("error-message"),
+};
+
+// One browser context per test: fresh storage, and every request watched.
+class Session {
+  constructor(browser, server, name) {
+    this.browser = browser;
+    this.server = server;
+    this.name = name;
+    this.shot = 0;
+    this.dialogs = [];
+    this.foreignRequests = [];
+    this.unexpectedPaths = [];
+    this.pageErrors = [];
+    this.cspConsole = [];
+  }
+
+  async open() {
+    this.context = await this.browser.newContext({ acceptDownloads: true, locale: "ja-JP", viewport: { width: 1280, height: 900 } });
+    // Nothing may leave the machine: requests to any other origin are recorded and aborted.
+    await this.context.route("**/*", (route) => {
+      const url = new URL(route.request().url());
+      if (url.origin !== this.server.origin) {
+        this.foreignRequests.push(url.href);
+        return route.abort();
+      }
+      if (!/^\/(assets\/[A-Za-z0-9_-]+\.[a-z]+|api\/.*)?$/.test(url.pathname)) this.unexpectedPaths.push(url.pathname);
+      return route.continue();
+    });
+    // A payload that ran would call alert(): mark it even if a dialog slipped past the listener,
+    // and keep every CSP violation the page sees.
+    await this.context.addInitScript(() => {
+      window.__cspViolations = [];
+      document.addEventListener("securitypolicyviolation", (event) => {
+        window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+      });
+      for (const name of ["alert", "confirm", "prompt"]) {
+        const original = window[name];
+        window[name] = function (...args) { window.__pwned = `${name}(${args.join(",")})`; return original.apply(this, args); };
+      }
+    });
+    this.page = await this.context.newPage();
+    this.page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    this.page.on("dialog", (dialog) => { this.dialogs.push(`${dialog.type()}: ${dialog.message()}`); dialog.dismiss().catch(() => {}); });
+    this.page.on("pageerror", (error) => this.pageErrors.push(String(error)));
+    this.page.on("console", (message) => {
+      if (/Content[- ]Security[- ]Policy/i.test(message.text())) this.cspConsole.push(message.text());
+    });
+    await this.page.goto(this.server.url);
+    await this.page.waitForSelector(SELECTORS.upload, { state: "attached" });
+  }
+
+  async screenshot(step) {
+    this.shot += 1;
+    const file = path.join(ARTIFACTS, `${this.name}-${String(this.shot).padStart(2, "0")}-${step}.png`);
+    await this.page.screenshot({ path: file, fullPage: true });
+  }
+
+  // Checks that hold after every test: nothing ran, nothing left the machine.
+  async assertClean() {
+    assert.deepEqual(this.dialogs, [], "a dialog opened");
+    assert.deepEqual(this.foreignRequests, [], "requests to a non-loopback origin");
+    assert.deepEqual(this.unexpectedPaths, [], "requests outside /, /assets/NAME and /api/");
+    assert.deepEqual(this.pageErrors, [], "uncaught errors in the page");
+    assert.deepEqual(this.cspConsole, [], "CSP violations on the console");
+    assert.deepEqual(await this.page.evaluate(() => window.__cspViolations), [], "securitypolicyviolation events");
+    assert.equal(await this.page.evaluate(() => window.__pwned), undefined, "a payload called a dialog function");
+  }
+
+  async close() { await this.context.close(); }
+
+  // Chooses files in a file input. The contract names no upload button: a page that uploads as
+  // soon as files are chosen has none, the page before the contract has one in the input's form,
+  // clicked only when choosing posted nothing.
+  async chooseFiles(input, files) {
+    const posted = this.page.waitForRequest((request) => request.method() === "POST" &&
+      new URL(request.url()).pathname.startsWith("/api/"), { timeout: 1000 }).then(() => true, () => false);
+    await input.setInputFiles(files);
+    const button = input.locator('xpath=ancestor::form[1]//button[@type="submit"]').first();
+    if (!(await posted) && (await button.count())) await button.click();
+  }
+
+  // Runs `action` (an upload or a paste) and waits until `mails` new results are shown, or the page
+  // went to a case page (`orCase`). Results shown before are marked stale first, since a second
+  // upload replaces them with as many.
+  async submit(action, mails, { orCase = false } = {}) {
+    await this.page.evaluate((selector) => {
+      for (const node of document.querySelectorAll(selector)) node.__e2eStale = true;
+    }, SELECTORS.mailResult);
+    await action();
+    await this.page.waitForFunction(([selector, count, caseOk]) =>
+      (caseOk && location.hash.startsWith("#/cases/")) ||
+      Array.from(document.querySelectorAll(selector)).filter((node) => !node.__e2eStale).length >= count,
+    [SELECTORS.mailResult, mails, orCase]).catch(() => {
+      throw new Error(`no result for ${mails} mail(s)${orCase ? " and no case page" : ""}`);
+    });
+  }
+
+  // Mails go into the case `name` when the page has cases.
+  async nameCase(name) {
+    const input = this.page.locator(SELECTORS.caseName);
+    if (await input.count()) await input.fill(name);
+  }
+
+  // Uploads files (paths or {name, mimeType, buffer}) into the case `caseName`.
+  async upload(files, mails, caseName, options = {}) {
+    await this.nameCase(caseName);
+    await this.submit(() => this.chooseFiles(this.page.locator(SELECTORS.upload), files), mails, options);
+  }
+
+  // The verdict of every shown mail: {scenario, score, summary, subject, from}.
+  async verdicts() {
+    const cards = await this.page.locator(SELECTORS.mailResult).all();
+    const result = [];
+    for (const card of cards) {
+      const text = async (selector) => {
+        const node = card.locator(selector).first();
+        return (await node.count()) ? (await node.textContent()).trim() : null;
+      };
+      result.push({
+        scenario: await text(SELECTORS.scenario), score: await text(SELECTORS.score),
+        summary: await text(SELECTORS.summary), subject: await text(SELECTORS.subject),
+        from: await text(SELECTORS.from),
+      });
+    }
+    return result;
+  }
+
+  // The scenario id a verdict shows: the contract's verdict-scenario carries the id; the page
+  // before the contract showed only the label of its own TEXT table.
+  async scenarioId(shown) {
+    if (await this.page.locator('[data-testid="verdict-scenario"]').count()) {
+      return /\b(own-account-compromised|own-address-spoofed|identity-misused-external|external-malspam|not-suspicious)\b/.exec(shown)?.[1] ?? shown;
+    }
+    return this.page.evaluate((label) => {
+      // eslint-disable-next-line no-undef
+      const labels = TEXT[document.documentElement.lang].scenarios;
+      return Object.keys(labels).find((id) => labels[id] === label) ?? label;
+    }, shown);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tests. Each gets a Session; `skip(reason)` reports a feature this build does not have.
+
+class Skipped extends Error {}
+function skip(reason) {
+  if (REQUIRE_ALL) throw new Error(`required feature missing: ${reason}`);
+  throw new Skipped(reason);
+}
+
+const UPLOADED = [
+  "01-own-account-compromised-zip-password.eml",
+  "05-external-malspam-onenote.eml",
+  "09-not-suspicious-partner-invoice-pdf.eml",
+];
+
+async function testVerdict(s) {
+  const expected = expectedScenarios();
+  await s.screenshot("empty");
+  await s.upload(UPLOADED.map((file) => path.join(INCIDENTS, file)), UPLOADED.length, "browser-verdict");
+  await s.screenshot("verdicts");
+  const verdicts = await s.verdicts();
+  const shown = [];
+  for (const verdict of verdicts) {
+    assert.ok(verdict.scenario, "a mail result without a scenario");
+    assert.match(verdict.score ?? "", /\d/, "score shows a number");
+    assert.ok(verdict.summary && verdict.summary.length > 10, `plain sentence missing: ${JSON.stringify(verdict)}`);
+    shown.push(await s.scenarioId(verdict.scenario));
+  }
+  assert.deepEqual(shown.sort(), UPLOADED.map((file) => expected.get(file)).sort(),
+    "scenarios shown differ from examples/incidents/expected.tsv");
+  // Steps ①–⑦ for every mail.
+  for (const card of await s.page.locator(SELECTORS.mailResult).all()) {
+    const steps = await card.locator(SELECTORS.step).evaluateAll((nodes) => nodes.map((node) => node.dataset.step));
+    assert.ok(steps.length >= 7, `steps 1-7 walkthrough: ${steps.length} step elements`);
+    if (steps.some((n) => n !== undefined)) {
+      for (const n of ["1", "2", "3", "4", "5", "6", "7"]) assert.ok(steps.includes(n), `no step data-step=${n}`);
+    }
+  }
+}
+
+const CJK = /[\u3040-\u30ff\u4e00-\u9fff]/;
+
+async function testLanguage(s) {
+  const html = () => s.page.evaluate(() => document.documentElement.lang);
+  const pageText = () => s.page.locator("body").evaluate((body) => body.innerText);
+  assert.equal(await html(), "ja", "Japanese by default");
+  await s.upload([path.join(INCIDENTS, "02-own-address-spoofed-macro-doc.eml")], 1, "browser-language");
+  const jaText = await pageText();
+  const [jaVerdict] = await s.verdicts();
+  assert.match(jaVerdict.summary, CJK, "Japanese summary");
+  const jaScenario = await s.scenarioId(jaVerdict.scenario);
+  assert.equal(jaScenario, expectedScenarios().get("02-own-address-spoofed-macro-doc.eml"));
+  await s.screenshot("ja");
+
+  await s.page.locator(SELECTORS.langEn).click();
+  await s.page.waitForFunction(() => document.documentElement.lang === "en");
+  // The verdict comes again from the server, in English.
+  await waitUntil(async () => !CJK.test((await s.verdicts())[0]?.summary ?? "\u3042"), "English summary after the switch");
+  await s.screenshot("en");
+  const enText = await pageText();
+  assert.notEqual(enText, jaText, "page text did not change");
+  const [enVerdict] = await s.verdicts();
+  assert.notEqual(enVerdict.summary, jaVerdict.summary, "summary did not change language");
+  assert.equal(await s.scenarioId(enVerdict.scenario), jaScenario, "scenario changed with the language");
+
+  // The choice is remembered.
+  await s.page.reload();
+  await s.page.waitForSelector(SELECTORS.upload, { state: "attached" });
+  assert.equal(await html(), "en", "language not remembered after reload");
+  await s.page.locator(SELECTORS.langJa).click();
+  await s.page.waitForFunction(() => document.documentElement.lang === "ja");
+  await s.screenshot("ja-again");
+}
+
+// Everything the hostile mail carries must stay text inside these containers.
+const INJECTED = "script, img, svg, iframe, object, embed, a[href], link, style, base, form, meta";
+
+async function assertInert(s, container) {
+  const injected = await s.page.locator(container).evaluateAll(
+    (nodes, selector) => nodes.flatMap((node) => Array.from(node.querySelectorAll(selector), (n) => n.outerHTML.slice(0, 200))),
+    INJECTED);
+  assert.deepEqual(injected, [], "markup from the mail became nodes");
+  await s.page.waitForTimeout(300);  // an onerror/onload handler would fire by now
+  await s.assertClean();
+}
+
+async function testHostile(s) {
+  const hostileName = '<img src=x onerror=alert(5)>"><script>alert(6)</script>.eml';
+  await s.upload([{ name: hostileName, mimeType: "message/rfc822", buffer: readFileSync(HOSTILE) }], 1, "browser-hostile");
+  await s.screenshot("hostile-upload");
+  await assertInert(s, SELECTORS.mailResult);
+  const [{ subject, from }] = await s.verdicts();
+  for (const markup of ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>"]) {
+    assert.ok(subject.includes(markup), `subject does not show ${markup} as text: ${subject}`);
+    assert.ok(from.includes(markup), `display name does not show ${markup} as text: ${from}`);
+  }
+
+  // The same source pasted, on a fresh page (a chosen file would be sent instead) into a case of
+  // its own.
+  await s.page.goto(s.server.url);
+  await s.nameCase("browser-hostile-paste");
+  const paste = s.page.locator(SELECTORS.paste);
+  if (!(await paste.isVisible())) await s.page.locator("summary").first().click();
+  await paste.fill(readFileSync(HOSTILE, "utf8"));
+  await s.submit(() => s.page.locator(SELECTORS.pasteSubmit).first().click(), 1);
+  await s.screenshot("hostile-paste");
+  await assertInert(s, byTestId("mail-result", "#results"));
+  const shown = await s.page.locator(SELECTORS.mailResult).first().textContent();
+  assert.ok(!shown.includes("alert(5)"), "the file was analysed again instead of the pasted source");
+}
+
+// --- Features built in parallel (case ledger, notices, logs, profile): each probes the server.
+
+async function requireCases(s) {
+  const status = await s.server.status("GET", "/api/cases");
+  if (status === 404) skip("case ledger (GET /api/cases answers 404): not available in this build");
+  assert.equal(status, 200, "GET /api/cases");
+}
+
+async function openCase(s, caseName, file) {
+  await s.upload([path.join(INCIDENTS, file)], 1, caseName, { orCase: true });
+  await s.page.waitForFunction((name) => decodeURIComponent(location.hash) === `#/cases/${name}`, caseName);
+  await s.page.waitForSelector(byTestId("checklist-item"));
+}
+
+function progress(text) {
+  const match = /(\d+)\s*\/\s*(\d+)/.exec(text);
+  assert.ok(match, `checklist-progress is not done/total: ${text}`);
+  return { done: Number(match[1]), total: Number(match[2]) };
+}
+
+async function testChecklist(s) {
+  await requireCases(s);
+  await openCase(s, "browser-checklist", "01-own-account-compromised-zip-password.eml");
+  await s.screenshot("case");
+  const progressNode = s.page.locator(byTestId("checklist-progress"));
+  const before = progress(await progressNode.textContent());
+  const open = s.page.locator(`${byTestId("checklist-item")}:has([data-testid="item-done"]:not(:checked))`).first();
+  const id = await open.getAttribute("data-item-id");
+  assert.ok(id, "checklist-item without data-item-id");
+  const item = s.page.locator(`[data-testid="checklist-item"][data-item-id="${id}"]`);
+  const who = "山田 太郎 (browser test)";
+  const note = "<b>kept</b> & 確認済み";
+  await item.locator(byTestId("item-done")).check();
+  await item.locator(byTestId("item-who")).fill(who);
+  await item.locator(byTestId("item-note")).fill(note);
+  const saved = s.page.waitForResponse((response) => response.request().method() !== "GET" && response.url().includes("/api/cases"));
+  await item.locator(byTestId("item-save")).click();
+  assert.ok((await saved).ok(), "saving the checklist item failed");
+  await s.screenshot("ticked");
+
+  await s.page.reload();
+  await item.waitFor();
+  await s.screenshot("after-reload");
+  assert.equal(await item.locator(byTestId("item-done")).isChecked(), true, "tick not kept after reload");
+  assert.equal(await item.locator(byTestId("item-who")).inputValue(), who, "who not kept");
+  assert.equal(await item.locator(byTestId("item-note")).inputValue(), note, "note not kept");
+  const after = progress(await s.page.locator(byTestId("checklist-progress")).textContent());
+  assert.deepEqual(after, { done: before.done + 1, total: before.total }, "checklist-progress");
+}
+
+async function testNotice(s) {
+  await requireCases(s);
+  await openCase(s, "browser-notice", "01-own-account-compromised-zip-password.eml");
+  const notices = s.page.locator(byTestId("notice"));
+  if (!(await notices.first().waitFor({ timeout: 5000 }).then(() => true, () => false))) {
+    skip("notices (no notice element on the case page): not available in this build");
+  }
+  await s.screenshot("notices");
+  const notice = notices.first();
+  assert.ok((await notice.locator(byTestId("notice-title")).textContent()).trim(), "notice without a title");
+  const body = (await notice.locator(byTestId("notice-body")).textContent()).trim();
+  assert.ok(body.length > 20, "notice-body is empty");
+  const [download] = await Promise.all([s.page.waitForEvent("download"), notice.locator(byTestId("notice-download")).click()]);
+  const name = download.suggestedFilename();
+  assert.match(name, /^[A-Za-z0-9][A-Za-z0-9_-]*\.(ja|en)\.txt$/, `notice file name: ${name}`);
+  const saved = path.join(ARTIFACTS, `${s.name}-${name}`);
+  await download.saveAs(saved);
+  const content = readFileSync(saved, "utf8");
+  assert.ok(content.trim().length > 20, "downloaded notice is empty");
+  assert.ok(!content.includes("\0") && !content.includes("\uFFFD"), "downloaded notice is not clean UTF-8 text");
+  assert.equal(content.trim(), body, "downloaded notice differs from the one shown");
+}
+
+// A Postfix log in which the account t.yamada submits from six client IPs within one hour: the
+// strong `many-client-ips` reason of docs/logs.md; k.sato sends one ordinary mail.
+function postfixLog() {
+  const lines = [];
+  const submit = (minute, id, account, ip) => {
+    const time = `Mar  6 03:${String(minute).padStart(2, "0")}:00`;
+    lines.push(`${time} mail postfix/submission/smtpd[${1000 + minute}]: ${id}: client=unknown[${ip}], sasl_method=LOGIN, sasl_username=${account}`);
+    lines.push(`${time} mail postfix/qmgr[99]: ${id}: from=<${account}>, size=2048, nrcpt=1 (queue active)`);
+  };
+  for (let i = 0; i < 6; i++) submit(10 + i, `A${i}B0C0D0E`, "t.yamada@sample-shoji.example", `203.0.113.${10 + i}`);
+  submit(30, "F1A2B3C4D5", "k.sato@sample-shoji.example", "192.0.2.25");
+  return lines.join("\n") + "\n";
+}
+
+async function testLogs(s) {
+  const status = await s.server.status("POST", "/api/logs", "");
+  const input = s.page.locator(byTestId("logs-input"));
+  if (status === 404 && !(await input.count())) skip("logs upload (POST /api/logs answers 404): not available in this build");
+  const file = path.join(ARTIFACTS, `${s.name}-mail.log`);
+  writeFileSync(file, postfixLog());
+  // The accounts the CLI flags in the same log are the ones the page must show.
+  const cli = spawnSync(BIN, ["logs", "--format", "json", "--profile", s.server.profile, file], { encoding: "utf8" });
+  const flagged = JSON.parse(cli.stdout).accounts.filter((a) => a.flagged).map((a) => a.account);
+  assert.deepEqual(flagged, ["t.yamada@sample-shoji.example"], "the generated log flags one account");
+  // The logs upload may live on the case page only (flagged accounts join the case).
+  if (!(await input.count())) await openCase(s, "browser-logs", "01-own-account-compromised-zip-password.eml");
+  await input.waitFor({ state: "attached" });
+  await s.chooseFiles(input, file);
+  const accounts = s.page.locator(`${byTestId("logs-result")} ${byTestId("flagged-account")}`);
+  await accounts.first().waitFor();
+  await s.screenshot("logs");
+  const shown = await accounts.allTextContents();
+  assert.equal(shown.length, flagged.length, `flagged accounts shown: ${JSON.stringify(shown)}`);
+  assert.ok(shown[0].includes(flagged[0]), `flagged account ${flagged[0]} not shown: ${shown[0]}`);
+}
+
+async function testProfile(s) {
+  const status = await s.server.status("GET", "/api/profile");
+  const nav = s.page.locator(byTestId("nav-profile"));
+  if (status === 404 && !(await nav.count())) skip("profile page (GET /api/profile answers 404): not available in this build");
+  const original = readFileSync(s.server.profile, "utf8");
+  await nav.click();
+  const editor = s.page.locator(byTestId("profile-editor"));
+  await editor.waitFor();
+  await s.screenshot("profile");
+  // A profile `profile check` refuses: a domain that is no domain, an address without @.
+  const invalid = '[company]\nname = "壊れた会社"\ndomains = ["not a domain"]\n\n[[employees]]\nnames = ["名無し"]\nemails = ["no-at-sign"]\n';
+  // The server takes the profile as TOML text (PUT /api/profile): the editor is its textarea.
+  const isTextarea = await editor.evaluate((node) => node.tagName === "TEXTAREA");
+  const textarea = isTextarea ? editor : editor.locator("textarea").first();
+  assert.ok(await textarea.count(), "profile-editor has no textarea for the profile (TOML)");
+  await textarea.fill(invalid);
+  await s.page.locator(byTestId("profile-save")).click();
+  const errors = s.page.locator(byTestId("profile-errors"));
+  await s.page.waitForFunction((selector) => (document.querySelector(selector)?.textContent || "").trim().length > 0,
+    byTestId("profile-errors"));
+  await s.screenshot("profile-errors");
+  const shown = await errors.textContent();
+  // As `profile check` words them: each error names the value it refuses.
+  for (const value of ["not a domain", "no-at-sign"]) assert.ok(shown.includes(value), `profile-errors does not name "${value}": ${shown}`);
+  assert.equal(readFileSync(s.server.profile, "utf8"), original, "an invalid profile was written");
+}
+
+const TESTS = [
+  ["verdict", testVerdict],
+  ["language", testLanguage],
+  ["hostile", testHostile],
+  ["checklist", testChecklist],
+  ["notice", testNotice],
+  ["logs", testLogs],
+  ["profile", testProfile],
+];
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const only = process.env.BROWSER_E2E_ONLY ? new Set(process.env.BROWSER_E2E_ONLY.split(",")) : null;
+  rmSync(ARTIFACTS, { recursive: true, force: true });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const work = mkdtempSync(path.join(tmpdir(), "emotriage-browser-"));
+  const server = new Server(work);
+  let browser;
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  try {
+    await server.start();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // launch() gives Chromium a fresh temporary user-data-dir. Without the background-networking
+      // switches Chromium tries to reach Google's services, which the closed network refuses.
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    for (const [name, run] of TESTS) {
+      if (only && !only.has(name)) continue;
+      const started = Date.now();
+      const session = new Session(browser, server, name);
+      try {
+        await session.open();
+        await run(session);
+        await session.assertClean();
+        counts.passed += 1;
+        console.log(`ok   ${name} (${Date.now() - started} ms)`);
+      } catch (error) {
+        if (error instanceof Skipped) {
+          counts.skipped += 1;
+          console.log(`skip ${name}: ${error.message}`);
+        } else {
+          counts.failed += 1;
+          const where = (error.stack || "").split("\n").find((line) => line.includes("run.mjs")) || "";
+          console.log(`FAIL ${name}: ${error.message.slice(0, 3000)}\n${where}`);
+          await session.page?.screenshot({ path: path.join(ARTIFACTS, `${name}-failure.png`), fullPage: true }).catch(() => {});
+        }
+      } finally {
+        await session.close().catch(() => {});
+      }
+    }
+  } finally {
+    await browser?.close();
+    const code = await server.stop();
+    if (code !== 0) {
+      counts.failed += 1;
+      console.log(`FAIL server exit on SIGTERM: ${code}; stderr: ${server.stderr}`);
+    }
+    rmSync(work, { recursive: true, force: true });
+  }
+  console.log(`screenshots: ${ARTIFACTS}`);
+  console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  return counts.failed === 0 ? 0 : 1;
+}
+
+main().then((code) => process.exit(code), (error) => {
+  console.error(`FAIL browser_e2e: ${error.stack || error}`);
+  process.exit(1);
+});
