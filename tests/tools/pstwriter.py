@@ -268,7 +268,8 @@ def table_context(columns: list[tuple[int, int]], rows: list[dict], subnodes: Su
             cells[place[c]:place[c] + width[c]] = raw
             cells[offset + bit[c] // 8] |= 0x80 >> (bit[c] % 8)
         matrix += cells
-    index = [(struct.pack("<I", row[PID_ROW_ID]), struct.pack("<I", i)) for i, row in enumerate(rows)]
+    index = [(struct.pack("<I", row[PID_ROW_ID]), struct.pack("<I", i))
+             for i, row in enumerate(rows)]
     heap.reserved = 0
     row_index = _bth(heap, 4, 4, index)
     rows_hnid = 0
@@ -406,7 +407,7 @@ class _Layout:
         self.last_amap = FIRST_AMAP
 
     def _reserved(self, at: int) -> int | None:
-        """The start of a map page overlapping [at, at+1) span start, if `at` is in one."""
+        """The start of the map page (AMap or PMap) that byte `at` falls in, or None."""
         region = (at - FIRST_AMAP) // AMAP_SPAN
         amap = FIRST_AMAP + region * AMAP_SPAN
         if amap <= at < amap + PAGE:
@@ -420,7 +421,8 @@ class _Layout:
         while True:
             at = (at + align - 1) // align * align
             # Never across a map page: try again after it.
-            clash = next((p for p in range(at, at + size, 64) if self._reserved(p) is not None), None)
+            clash = next((p for p in range(at, at + size, 64) if self._reserved(p) is not None),
+                         None)
             if clash is None:
                 break
             at = self._reserved(clash) + PAGE
