@@ -10,6 +10,8 @@ properties only (no transport headers; one in CP932 ANSI properties, one in Unic
     with locators `box.pst#Top of Personal Folders/<folder>/<N>`, and each mail gets the
     scenario and score its .eml gets; subjects and attachment SHA-256 agree in `parse`;
   - the property-only messages come out with their subject, sender, recipient and attachment;
+  - the PST read from stdin gives the same messages; truncated and bit-flipped copies give
+    findings, never a crash;
   - a mailbox of generated mail (gen_corpus.py, 2,000 messages in 8 folders) is walked
     completely; the peak RSS is printed (bounded memory: compared with a 200-message mailbox).
 
@@ -20,6 +22,7 @@ import email
 import hashlib
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -227,6 +230,43 @@ def incidents(binary, source, scratch):
           f"({len(pst_report['messages'])} analyses from the .pst)")
 
 
+def stdin_and_damage(binary, scratch):
+    """The same mailbox through stdin, then truncated and with bytes flipped: libpff's errors
+    must arrive as findings, never as a crash or a broken report."""
+    with open(os.path.join(scratch, "box.pst"), "rb") as f:
+        good = f.read()
+    by_path = run(binary, ["parse", "--format", "json", "box.pst"], scratch)
+    by_stdin = json.loads(subprocess.run([binary, "parse", "--format", "json", "-"], input=good,
+                                         capture_output=True, timeout=300).stdout)
+    check([m["source"].replace("box.pst#", "-#") for m in by_path["messages"]] ==
+          [m["source"] for m in by_stdin["messages"]], "stdin gives other messages than the file")
+    # Damage where the data is: the file is padded with zeros to the end of its last AMap region.
+    used = len(good.rstrip(b"\0"))
+    rng = random.Random(9)
+    damaged = [good[:0x4400 + (used - 0x4400) * k // 8] for k in range(8)]
+    for _ in range(24):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 8)):
+            data[rng.randrange(0x4400, used)] ^= 1 << rng.randrange(8)
+        damaged.append(bytes(data))
+    malformed = 0
+    for i, data in enumerate(damaged):
+        result = subprocess.run([binary, "parse", "--no-inspect", "--format", "json", "-"],
+                                input=data, capture_output=True, timeout=300)
+        check(result.returncode in (0, 1), f"damaged PST {i}: exit status {result.returncode}")
+        try:
+            report = json.loads(result.stdout)
+        except ValueError:
+            check(False, f"damaged PST {i}: no JSON report")
+            continue
+        check(report["messages"] or report["errors"], f"damaged PST {i}: nothing reported")
+        malformed += any(f["id"] == "parse.malformed" for m in report["messages"]
+                         for f in m["findings"])
+    check(malformed >= len(damaged) // 4, f"only {malformed} damaged copies have parse.malformed")
+    print(f"stdin agrees with the file; {len(damaged)} damaged copies reported without a crash, "
+          f"{malformed} with parse.malformed")
+
+
 def peak_rss_of(binary, args, cwd):
     """Runs in a fresh child so that RUSAGE_CHILDREN is this run's peak (in KiB)."""
     code = ("import resource, subprocess, sys\n"
@@ -290,6 +330,7 @@ def main():
     scratch = tempfile.mkdtemp(prefix="emotriage-pst-")
     try:
         incidents(binary, source, scratch)
+        stdin_and_damage(binary, scratch)
         if gen_corpus and os.path.exists(gen_corpus):
             generated(binary, gen_corpus, scratch)
         else:
