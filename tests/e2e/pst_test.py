@@ -10,7 +10,8 @@ properties only (no transport headers; one in CP932 ANSI properties, one in Unic
     with locators `box.pst#Top of Personal Folders/<folder>/<N>`, and each mail gets the
     scenario and score its .eml gets; subjects and attachment SHA-256 agree in `parse`;
   - the property-only messages come out with their subject, sender, recipient and attachment;
-  - the PST read from stdin gives the same messages; truncated and bit-flipped copies give
+  - the PST read from stdin, and the same mailbox permute-encoded (Outlook's default), give
+    the same messages; truncated and bit-flipped copies give
     findings, never a crash;
   - a mailbox of generated mail (gen_corpus.py, 2,000 messages in 8 folders) is walked
     completely; the peak RSS is printed (bounded memory: compared with a 200-message mailbox).
@@ -30,8 +31,8 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from eml_to_pst import folder_at, message_from_eml  # noqa: E402
-from pstwriter import (PT_BINARY, PT_LONG, PT_STRING8, PT_SYSTIME, PT_UNICODE,  # noqa: E402
-                       Attachment, Message, PstWriter, stored_subject)
+from pstwriter import (NDB_CRYPT_PERMUTE, PT_BINARY, PT_LONG, PT_STRING8,  # noqa: E402
+                       PT_SYSTIME, PT_UNICODE, Attachment, Message, PstWriter, stored_subject)
 
 TOP = "Top of Personal Folders"
 FOLDERS = ["Inbox", "Inbox/Sub", "Sent Items", "取引先/見積"]
@@ -132,6 +133,8 @@ def incidents(binary, source, scratch):
         writer.add_message(folder_at(writer, folders, "Inbox"), message)
     pst = os.path.join(scratch, "box.pst")
     writer.write(pst)
+    writer.crypt = NDB_CRYPT_PERMUTE  # the same mailbox as Outlook writes it by default
+    writer.write(os.path.join(scratch, "box-permute.pst"))
 
     options = ["--profile", os.path.join(source, "examples", "profile.toml"), "--format", "json",
                "--lang", "en"]
@@ -242,6 +245,11 @@ def stdin_and_damage(binary, scratch):
           [m["source"] for m in by_stdin["messages"]], "stdin gives other messages than the file")
     # Damage where the data is: the file is padded with zeros to the end of its last AMap region.
     used = len(good.rstrip(b"\0"))
+    permute = run(binary, ["parse", "--format", "json", "box-permute.pst"], scratch)
+    check([json.dumps(m, sort_keys=True).replace("box-permute.pst#", "box.pst#")
+           for m in permute["messages"]] ==
+          [json.dumps(m, sort_keys=True) for m in by_path["messages"]],
+          "the permute-encoded PST reads differently from the plain one")
     rng = random.Random(9)
     damaged = [good[:0x4400 + (used - 0x4400) * k // 8] for k in range(8)]
     for _ in range(24):
@@ -263,7 +271,7 @@ def stdin_and_damage(binary, scratch):
         malformed += any(f["id"] == "parse.malformed" for m in report["messages"]
                          for f in m["findings"])
     check(malformed >= len(damaged) // 4, f"only {malformed} damaged copies have parse.malformed")
-    print(f"stdin agrees with the file; {len(damaged)} damaged copies reported without a crash, "
+    print(f"stdin and the permute encoding agree with the file; {len(damaged)} damaged copies reported without a crash, "
           f"{malformed} with parse.malformed")
 
 

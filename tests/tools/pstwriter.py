@@ -13,10 +13,13 @@ rules as far as they are written down) read it like a mailbox Outlook saved.
              templates, folders with hierarchy / contents / associated contents tables, messages
              with recipient and attachment tables, attachments by value, embedded messages.
 
+Data blocks are stored plain (bCryptMethod NDB_CRYPT_NONE) or with the permutative encoding
+(NDB_CRYPT_PERMUTE, Outlook's default): PstWriter(crypt=NDB_CRYPT_PERMUTE).
+
 Limits (a test writer, not Outlook): one heap block per node (a property that does not fit in
 the heap goes to a subnode, as large ones must anyway), at most 340 subnodes per node, at most
 447 rows per table, node data up to 1021 * 8,176 bytes (no XXBLOCK). Not written: ANSI PSTs
-(wVer 14/15), OSTs, the permute/cyclic encodings, search folders and their queues, the DList.
+(wVer 14/15), OSTs, the cyclic encoding, search folders and their queues, the DList.
 
 Usage:
     writer = PstWriter()
@@ -68,6 +71,19 @@ PAGE = 512
 AMAP_SPAN = 253952  # bytes one AMap page covers
 FIRST_AMAP = 0x4400
 FIRST_PMAP = 0x4600
+
+# [MS-PST] 2.2.2.6 bCryptMethod, and 5.1: the permutative encoding ("compressible encryption",
+# Outlook's default) substitutes every byte of a data block through mpbbR.
+NDB_CRYPT_NONE = 0x00
+NDB_CRYPT_PERMUTE = 0x01
+PERMUTE_ENCODE = bytes.fromhex(
+    "41361362a8216ebbf416cc047f64e85d1ef2cb2a74c55e35d295479e962d9a884c7d843fdbac31b6485ff6c4"
+    "d8398be7233b388ec8c1df25b120a546604e9cfbaad35651457c550007c92b9d859b09a08fadb30f63ab894b"
+    "d7a7155a716642bf264a6b98faea7753b270052cfd593a867ece06eb827857c78d43afb41cd45bcde2e9274f"
+    "c3087280cfb0eff5286dbe304d3492d50e3c2232e5e4f99fc2d10a8112e1ee918376e397e6618a1779a4b7dc"
+    "907a5c8c02a6ca69de501a1193b9528758fced1d37491b6ae0293399bd6cd994f340546ff0c673b8d63e6518"
+    "441fdd6710f10c19ecae03a1147ba90bfff8a3c0a201f72ebc2468750dfeba2fb5d0da3d")
+assert sorted(PERMUTE_ENCODE) == list(range(256))
 
 PID_ROW_ID = 0x67F2
 PID_ROW_VER = 0x67F3
@@ -292,7 +308,8 @@ def table_context(columns: list[tuple[int, int]], rows: list[dict], subnodes: Su
 class Ndb:
     """Blocks and nodes, then the file: layout, B-trees, allocation maps, header."""
 
-    def __init__(self):
+    def __init__(self, crypt: int = NDB_CRYPT_NONE):
+        self.crypt = crypt
         self.blocks: list[tuple[int, bytes]] = []  # (bid, data) in creation order
         self.nodes: dict[int, tuple[int, int, int]] = {}  # nid -> (data bid, sub bid, parent)
         self.next_block = 1
@@ -303,6 +320,8 @@ class Ndb:
             raise ValueError("block too large")
         bid = (self.next_block << 2) | (2 if internal else 0)
         self.next_block += 1
+        if self.crypt == NDB_CRYPT_PERMUTE and not internal:  # XBLOCKs, SLBLOCKs stay plain
+            data = bytes(data).translate(PERMUTE_ENCODE)
         self.blocks.append((bid, bytes(data)))
         return bid
 
@@ -386,7 +405,7 @@ class Ndb:
         head = (b"SM" + struct.pack("<HHBBII", 23, 19, 1, 1, 0, 0) +
                 struct.pack("<QQI", 0, self.next_page << 2, 0) + rgnid + b"\0" * 8 + root +
                 b"\0" * 4 + b"\xff" * 128 + b"\xff" * 128 +
-                struct.pack("<BBHQ", 0x80, 0, 0, self.next_block << 2))
+                struct.pack("<BBHQ", 0x80, self.crypt, 0, self.next_block << 2))
         assert len(head) == 516
         partial = crc(head[:471])
         full = crc(head)
@@ -489,8 +508,9 @@ def entry_id(node_nid: int) -> bytes:
 class PstWriter:
     """Folders and messages in memory, then one deterministic file."""
 
-    def __init__(self, display_name: str = "Personal Folders"):
+    def __init__(self, display_name: str = "Personal Folders", crypt: int = NDB_CRYPT_NONE):
         self.display_name = display_name
+        self.crypt = crypt
         self._next_folder = 0x400
         self._next_message = 0x10000
         self.root = Folder(NID_ROOT_FOLDER, "", None)
@@ -508,7 +528,7 @@ class PstWriter:
         folder.messages.append((nid(NID_TYPE_NORMAL_MESSAGE, self._next_message), message))
 
     def bytes(self) -> bytes:
-        ndb = Ndb()
+        ndb = Ndb(self.crypt)
         no_sub = Subnodes(ndb)
         ndb.node(NID_MESSAGE_STORE, property_context([
             (0x0FF9, PT_BINARY, STORE_UID),                     # PR_RECORD_KEY
