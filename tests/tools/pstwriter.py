@@ -1,8 +1,8 @@
 """A minimal, deterministic MS-PST writer for tests (Python 3 standard library only).
 
 Nothing on Debian writes Outlook data files, so the tests write their own: a Unicode PST
-(wVer 23, no encryption) laid out as [MS-PST] describes it, so that libpff (and Outlook's own
-rules as far as they are written down) read it like a mailbox Outlook saved.
+(wVer 23) laid out as [MS-PST] describes it, so that libpff (and Outlook's own rules as far as
+they are written down) read it like a mailbox Outlook saved.
 
   NDB layer  header with both CRCs; allocation map pages (AMap every 253,952 bytes, the PMap at
              0x4600) that mark every byte used; node and block B-trees (NBT, BBT) of 512-byte
@@ -70,7 +70,6 @@ MAX_HEAP_ITEM = 3580  # the largest heap allocation (MS-PST 2.3.1.1)
 PAGE = 512
 AMAP_SPAN = 253952  # bytes one AMap page covers
 FIRST_AMAP = 0x4400
-FIRST_PMAP = 0x4600
 
 # [MS-PST] 2.2.2.6 bCryptMethod, and 5.1: the permutative encoding ("compressible encryption",
 # Outlook's default) substitutes every byte of a data block through mpbbR.
