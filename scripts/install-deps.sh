@@ -16,6 +16,7 @@ runtime_build=(
 tests=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-16 libclang-rt-16-dev clang-format pflogsumm
   clamav-testfiles  # clam.tnef for the TNEF test
+  pff-tools         # pffinfo/pffexport check the PST the tests write (same libpff)
   cmark-gfm  # renders the Markdown report in the report-escaping test
   chromium fonts-ipafont-gothic  # browser tests (tests/e2e/browser); the font for ja screenshots
 )

@@ -21,6 +21,17 @@ namespace {
 using namespace detail;
 
 constexpr std::uint16_t kAttachData = 0x3701;
+constexpr std::uint16_t kSubject = 0x0037;
+
+// A PST may hold PR_SUBJECT as U+0001, one character (the length of a "RE: " prefix), then the
+// subject; PST readers (java-libpst, libpst) drop those two characters, and so does this one.
+std::string without_subject_marker(std::string value, std::uint16_t type) {
+  const std::size_t unit = type == kPtUnicode ? 2 : 1;
+  const bool marked =
+      value.size() >= 2 * unit && value[0] == '\x01' && (unit == 1 || value[1] == '\0');
+  if (marked) value.erase(0, 2 * unit);
+  return value;
+}
 
 // A real mailbox holds a few hundred folders and some 100,000 messages; a damaged or hostile
 // file may claim millions, or nest folders without end.
@@ -154,9 +165,11 @@ class RecordSource : public PropertySource {
     const Entry entry(found);
     std::size_t size = 0;
     if (libpff_record_entry_get_data_size(entry.get(), &size, nullptr) != 1) return std::nullopt;
-    return read_bounded(size, max_bytes, complete, [&](std::uint8_t* buffer, std::size_t length) {
-      return libpff_record_entry_read_buffer(entry.get(), buffer, length, nullptr);
-    });
+    std::string value =
+        read_bounded(size, max_bytes, complete, [&](std::uint8_t* buffer, std::size_t length) {
+          return libpff_record_entry_read_buffer(entry.get(), buffer, length, nullptr);
+        });
+    return id == kSubject ? without_subject_marker(std::move(value), type) : value;
   }
 
   SharedItem owner_;
