@@ -23,8 +23,6 @@ tests=(
 
 want=("${runtime_build[@]}")
 if [[ "${1:-}" == "--tests" ]]; then want+=("${tests[@]}"); fi
-# The npm packages of the browser tests (npm ci only when missing or stale).
-if [[ "${1:-}" == "--tests" ]]; then "$(dirname "$0")/../tests/e2e/browser/install.sh"; fi
 
 missing=()
 for p in "${want[@]}"; do
@@ -34,11 +32,13 @@ for p in "${want[@]}"; do
 done
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#want[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The npm packages of the browser tests (npm ci only when missing or stale), after chromium.
+if [[ "${1:-}" == "--tests" ]]; then "$(dirname "$0")/../tests/e2e/browser/install.sh"; fi
