@@ -132,6 +132,12 @@ std::string read_lines(gzFile file, InputFile& input) {
   std::size_t held = 0;   // bytes of an unfinished line at the front of buffer
   bool skipping = false;  // inside an overlong line whose head was already taken
   Batch batch;
+  // Room for a whole batch up front: growing the text by doubling copied it twice over.
+  const auto start_batch = [&] {
+    batch = Batch{};
+    batch.text.reserve(kBatchBytes + kLineCut);
+  };
+  start_batch();
   const auto take = [&](std::string_view line) {
     batch.spans.emplace_back(static_cast<std::uint32_t>(batch.text.size()),
                              static_cast<std::uint32_t>(line.size()));
@@ -147,7 +153,7 @@ std::string read_lines(gzFile file, InputFile& input) {
       preparse(line, splitter);
     }
     const bool taken = input.queue.push(std::move(batch));
-    batch = Batch{};
+    start_batch();
     return taken;
   };
   for (;;) {
