@@ -29,10 +29,17 @@ inline std::uint64_t text_hash(std::string_view text) {
     hash = (hash ^ word) * kOdd;
     hash ^= hash >> 32;
   }
-  if (left > 0) {
-    word = 0;
-    std::memcpy(&word, data, left);
-    hash = (hash ^ word) * kOdd;
+  // The tail from fixed-size loads (no call to memcpy): two overlapping halves, or three bytes.
+  if (left >= 4) {
+    std::uint32_t low = 0, high = 0;
+    std::memcpy(&low, data, 4);
+    std::memcpy(&high, data + left - 4, 4);
+    hash = (hash ^ (std::uint64_t{high} << 32 | low)) * kOdd;
+  } else if (left > 0) {
+    const auto byte = [&](std::size_t i) {
+      return std::uint64_t{static_cast<unsigned char>(data[i])};
+    };
+    hash = (hash ^ (byte(0) << 16 | byte(left / 2) << 8 | byte(left - 1))) * kOdd;
   }
   hash ^= hash >> 30;
   hash *= 0xBF58476D1CE4E5B9ull;
@@ -90,6 +97,29 @@ class HashSet64 {
 };
 
 enum class LineResult { used, ignored, unknown };
+
+// Equality of short texts (queue ids) without a call to memcmp.
+inline bool same_text(std::string_view a, std::string_view b) {
+  const std::size_t size = a.size();
+  if (size != b.size()) return false;
+  const auto same = [&](std::size_t at, auto word) {
+    decltype(word) x = 0, y = 0;
+    std::memcpy(&x, a.data() + at, sizeof x);
+    std::memcpy(&y, b.data() + at, sizeof y);
+    return x == y;
+  };
+  if (size >= 8) {
+    for (std::size_t i = 0; i + 8 < size; i += 8) {
+      if (!same(i, std::uint64_t{})) return false;
+    }
+    return same(size - 8, std::uint64_t{});  // the tail, overlapping
+  }
+  if (size >= 4) return same(0, std::uint32_t{}) && same(size - 4, std::uint32_t{});
+  for (std::size_t i = 0; i < size; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
 
 // The first `needle` in text at or after pos, or npos. libstdc++'s string_view::find compares
 // byte by byte; memchr skips to candidates (a third of the time of field extraction).

@@ -32,6 +32,8 @@ class SyslogSplitter {
 
  private:
   std::optional<Stamp> stamp(std::string_view line, std::size_t& used);
+  // Keeps the zone of an RFC 3339 stamp that ended at `used`.
+  void remember_zone(std::string_view line, std::size_t used, int offset);
 
   std::int64_t reference_wall_;
   static constexpr std::size_t kKeyBytes = 19;  // "2026-01-05T09:12:00" / "Jan  5 09:12:00"
@@ -39,6 +41,10 @@ class SyslogSplitter {
   std::size_t cached_used_ = 0;  // for classic stamps: where the stamp ended
   Stamp cached_{};
   bool cache_valid_ = false;
+  // The fraction of RFC 3339 stamps changes line to line, their zone seldom: its text is kept.
+  char cached_zone_[8] = {};
+  std::size_t zone_bytes_ = 0;  // 0: none kept
+  int zone_offset_ = kNoZone;
 };
 
 // What a Postfix line says, read without any state (so reader threads can do it).
@@ -115,7 +121,7 @@ class PostfixParser {
     std::vector<Bucket> buckets_;
     std::size_t live_ = 0;
   };
-  std::uint64_t key_hash(std::string_view host, std::string_view queue_id);
+  static std::uint64_t key_hash(std::string_view host, std::string_view queue_id);
   Pending& pending(std::string_view host, std::string_view queue_id, std::int64_t now);
   Pending* find(std::string_view host, std::string_view queue_id);
   void erase(std::string_view host, std::string_view queue_id);
@@ -124,8 +130,6 @@ class PostfixParser {
   Aggregator& aggregator_;
   PendingTable pending_;
   std::string hop_account_;
-  std::string last_host_;  // nearly every line of a file names the same host: its hash is kept
-  std::uint64_t last_host_hash_ = 0;
   std::uint64_t evicted_ = 0;
 };
 

@@ -31,7 +31,15 @@ std::optional<Stamp> SyslogSplitter::stamp(std::string_view line, std::size_t& u
       used = cached_used_;
       return cached_;
     }
-    return parse_rfc3339_after_clock(line, cached_.wall, used);
+    const std::size_t zone_at = skip_fraction(line, kKeyBytes);
+    if (zone_bytes_ > 0 && line.size() - zone_at >= zone_bytes_ &&
+        std::memcmp(line.data() + zone_at, cached_zone_, zone_bytes_) == 0) {
+      used = zone_at + zone_bytes_;
+      return Stamp{cached_.wall, zone_offset_};
+    }
+    std::optional<Stamp> parsed = parse_rfc3339_after_clock(line, cached_.wall, used);
+    if (parsed) remember_zone(line, used, parsed->offset);
+    return parsed;
   }
   std::optional<Stamp> parsed =
       iso ? parse_rfc3339(line, used) : parse_classic_syslog(line, reference_wall_, used);
@@ -42,8 +50,16 @@ std::optional<Stamp> SyslogSplitter::stamp(std::string_view line, std::size_t& u
     std::memcpy(cached_key_, line.data(), kKeyBytes);
     cached_ = *parsed;
     cached_used_ = used;
+    if (iso) remember_zone(line, used, parsed->offset);
   }
   return parsed;
+}
+
+void SyslogSplitter::remember_zone(std::string_view line, std::size_t used, int offset) {
+  const std::size_t zone_at = skip_fraction(line, kKeyBytes);
+  zone_bytes_ = used > zone_at && used - zone_at <= sizeof cached_zone_ ? used - zone_at : 0;
+  std::memcpy(cached_zone_, line.data() + zone_at, zone_bytes_);
+  zone_offset_ = offset;
 }
 
 bool SyslogSplitter::split(std::string_view line, SyslogLine& out) {
@@ -80,8 +96,9 @@ std::size_t PostfixParser::PendingTable::bucket_of(std::string_view host, std::s
   for (std::size_t i = tag & mask; buckets_[i].entry != 0; i = (i + 1) & mask) {
     if (buckets_[i].hash != tag) continue;
     const std::string_view key = entries_[buckets_[i].entry - 1].key;
-    if (key.size() == host.size() + 1 + queue_id.size() && key.ends_with(queue_id) &&
-        key.starts_with(host)) {
+    if (key.size() == host.size() + 1 + queue_id.size() &&
+        same_text(key.substr(host.size() + 1), queue_id) &&
+        same_text(key.substr(0, host.size()), host)) {
       return i;
     }
   }
@@ -176,11 +193,7 @@ std::size_t PostfixParser::PendingTable::erase_if(Predicate matches) {
 }
 
 std::uint64_t PostfixParser::key_hash(std::string_view host, std::string_view queue_id) {
-  if (host != last_host_) {
-    last_host_.assign(host);
-    last_host_hash_ = text_hash(host);
-  }
-  return text_hash(queue_id) ^ last_host_hash_;
+  return text_hash(queue_id) ^ text_hash(host);
 }
 
 PostfixParser::Pending* PostfixParser::find(std::string_view host, std::string_view queue_id) {
