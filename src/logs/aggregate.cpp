@@ -35,7 +35,8 @@ std::int64_t floor_mod(std::int64_t value, std::int64_t divisor) {
 void lower_into(std::string_view text, std::string& out) {
   text = text.substr(0, kMaxKeyBytes);
   out.assign(text);
-  for (char& c : out) c = core::ascii_lower(c);
+  // Inline rather than a call of core::ascii_lower per character (a tenth of the counting).
+  for (char& c : out) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
 }
 
 std::string_view domain_of(std::string_view address) {
@@ -135,10 +136,11 @@ void Aggregator::SlidingPeak<Minutes>::add(std::int64_t wall_seconds, std::uint6
     sum = 0;
     newest = minute;
   }
-  for (; newest < minute; ++newest) {  // the window moves on: minutes that leave it drop out
-    std::uint64_t& leaving = slots[static_cast<std::size_t>(floor_mod(newest + 1, kSpan))];
-    sum -= leaving;
-    leaving = 0;
+  // The window moves on: minutes that leave it drop out.
+  for (auto slot = static_cast<std::size_t>(floor_mod(newest + 1, kSpan)); newest < minute;
+       ++newest, slot = slot + 1 == Minutes ? 0 : slot + 1) {
+    sum -= slots[slot];
+    slots[slot] = 0;
   }
   // A line a little out of order still falls inside the window; older ones are outside it.
   if (newest - minute >= kSpan) return;

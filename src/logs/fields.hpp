@@ -1,6 +1,7 @@
 // Small helpers shared by the line parsers: string-keyed maps with lookup by string_view, and
 // "key=value" fields of log lines.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstddef>
@@ -195,8 +196,9 @@ inline bool is_id_char(char c) {
 
 // A Postfix or Sendmail queue id followed by ": " at the start of text; its length or 0.
 inline std::size_t queue_id_length(std::string_view text) {
+  const std::size_t most = std::min<std::size_t>(text.size(), 32);
   std::size_t length = 0;
-  while (length < text.size() && length < 32 && is_id_char(text[length])) ++length;
+  while (length < most && is_id_char(text[length])) ++length;
   if (length < 5 || length + 1 >= text.size() || text[length] != ':' || text[length + 1] != ' ') {
     return 0;
   }
