@@ -61,7 +61,15 @@ struct Batch {
   std::unique_ptr<char[]> text;
   std::vector<PreparsedLine> lines;  // views into text, each already cut to the line bound
   std::uint64_t bytes = 0;           // input bytes read for this batch
+  bool preparsed = false;            // preparse() ran on the lines; else the consumer runs it
 };
+
+// Runs preparse() over a batch's lines. Either thread may: a fresh splitter parses a line the
+// same as one that saw the lines before it (its cache only skips re-reading equal stamps).
+void preparse_batch(Batch& batch, SyslogSplitter& splitter) {
+  for (PreparsedLine& line : batch.lines) preparse(line, splitter);
+  batch.preparsed = true;
+}
 
 // A bounded hand-over of one file's batches from its reader to the analysing thread.
 class FileQueue {
@@ -85,6 +93,11 @@ class FileQueue {
     std::lock_guard lock(mutex_);
     cancelled_ = true;
     space_.notify_all();
+  }
+  // Batches waiting for the consumer.
+  std::size_t waiting() {
+    std::lock_guard lock(mutex_);
+    return batches_.size();
   }
   // The next batch, or nothing once the file is done.
   std::optional<Batch> pop() {
@@ -168,8 +181,11 @@ std::string read_lines(gzFile file, InputFile& input) {
       PreparsedLine& line = batch.lines[i];
       line.text =
           bounded_line(std::string_view(data + spans[i].first, spans[i].second), line.overlong);
-      preparse(line, splitter);
     }
+    // When the consumer has caught up and would wait, the batch goes to it unparsed and it runs
+    // the field extraction itself: the two threads share the work instead of one idling (the
+    // counting is the lighter half).
+    if (input.queue.waiting() > 0) preparse_batch(batch, splitter);
     if (!input.queue.push(std::move(batch))) return {};
     if (read == 0) return {};
     if (read < 0) {
@@ -267,7 +283,9 @@ std::expected<LogReport, core::Error> analyze_logs(const std::vector<std::string
   std::uint64_t bytes = 0, next_progress = kProgressBytes;
   for (auto& input : inputs) {
     analyzer.begin_file(input->path, input->reference);
+    SyslogSplitter splitter(local_wall(input->reference));
     while (std::optional<Batch> batch = input->queue.pop()) {
+      if (!batch->preparsed) preparse_batch(*batch, splitter);
       for (const PreparsedLine& line : batch->lines) analyzer.feed_preparsed(line);
       bytes += batch->bytes;
       if (options.progress && bytes >= next_progress) {
