@@ -50,11 +50,13 @@ else
   echo "pflogsumm: not installed (Debian package pflogsumm; scripts/install-deps.sh --tests)"
 fi
 printf 'emotriage vs grep floor: %.1fx slower\n' "$(echo "$t_emotriage / $t_grep" | bc -l)"
-# The answer must be the ground truth: exactly the compromised accounts are flagged.
-"$emotriage" logs --format json "$log" | python3 -c '
+# The answer must be the ground truth: exactly the compromised accounts are flagged. This run
+# also reports emotriage's CPU time and peak RSS (memory must stay bounded).
+python3 bench/peak_rss.py "$emotriage" logs --format json "$log" 2> "$work/cost.txt" | python3 -c '
 import json, sys
 report = json.load(sys.stdin)
 truth = json.load(open(sys.argv[1]))
 flagged = sorted(a["account"] for a in report["accounts"] if a["flagged"])
 print("flagged:", flagged, "OK" if flagged == truth["compromised"] else "MISMATCH with " + str(truth["compromised"]))
 ' "$log.truth.json" || true
+echo "emotriage cost (peak_rss.py): $(cat "$work/cost.txt")"

@@ -1,11 +1,13 @@
 // Mail-server log lines (Postfix, Sendmail, Dovecot, Exim, Exchange and Microsoft 365 CSV): the
 // first byte picks a header that puts the parser in one format, the rest are lines. Every line
-// is classified, and the report renders.
+// is classified, the report renders, and lines split ahead (as the reader threads do) give the
+// same report as lines fed one by one.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "logs/logs.hpp"
+#include "logs/parsers.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
@@ -19,24 +21,36 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   };
   const std::string_view header = kHeaders[data[0] % std::size(kHeaders)];
   std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
-  emotriage::logs::LogAnalyzer analyzer{emotriage::logs::LogOptions{}};
-  analyzer.begin_file("fuzz", 1'700'000'000);
+  constexpr std::int64_t kReference = 1'700'000'000;
+  emotriage::logs::LogOptions options;
+  options.reference_time = kReference;
+  emotriage::logs::LogAnalyzer analyzer{options}, preparsed{options};
+  analyzer.begin_file("fuzz", kReference);
+  preparsed.begin_file("fuzz", kReference);
+  emotriage::logs::SyslogSplitter splitter(emotriage::logs::local_wall(kReference));
   std::uint64_t fed = 0;
-  if (!header.empty()) {
-    analyzer.feed_line(header);
+  const auto feed = [&](std::string_view line) {
+    analyzer.feed_line(line);
+    emotriage::logs::PreparsedLine ahead;
+    ahead.text = emotriage::logs::bounded_line(line, ahead.overlong);
+    emotriage::logs::preparse(ahead, splitter);
+    preparsed.feed_preparsed(ahead);
     ++fed;
-  }
+  };
+  if (!header.empty()) feed(header);
   while (!text.empty() && fed < 20'000) {
     const std::size_t end = text.find('\n');
-    analyzer.feed_line(text.substr(0, end));
-    ++fed;
+    feed(text.substr(0, end));
     text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
   }
   const auto report = analyzer.finish();
   const auto& file = report.files.front();
   if (file.lines != fed || file.used + file.ignored + file.unknown != file.lines) __builtin_trap();
-  (void)emotriage::logs::report_to_json(report).dump(
-      -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  const auto dump = [](const emotriage::logs::LogReport& r) {
+    return emotriage::logs::report_to_json(r).dump(
+        -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  };
+  if (dump(report) != dump(preparsed.finish())) __builtin_trap();
   (void)emotriage::logs::report_to_text(report, true);
   return 0;
 }

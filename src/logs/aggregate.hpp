@@ -26,25 +26,6 @@ struct MessageEvent {
 enum class Delivery { sent, deferred, bounced };
 
 class Aggregator {
- public:
-  explicit Aggregator(const LogOptions& options);
-
-  Stamp adjust(Stamp stamp) const { return shift_to(stamp, options_.utc_offset_minutes); }
-  // The account key a message is counted under (lower case), or empty when it is not kept
-  // (no authentication and a sender outside our domains, or no sender at all).
-  std::string account_key(std::string_view account, std::string_view sender) const;
-  // Counts a message under key (from account_key).
-  void message(const std::string& key, bool authenticated, const MessageEvent& event);
-  void delivery(const std::string& key, Stamp time, std::string_view recipient, Delivery result,
-                std::string_view text);
-  // One more recipient for a message already counted (formats that log one line per recipient).
-  void add_recipient(const std::string& key, Stamp time);
-  void login(std::string_view account, std::string_view ip, Stamp time);
-  void failed_login(std::string_view user, std::string_view ip);
-  void unattributed_delivery() { ++unattributed_; }
-
-  LogReport finish(std::vector<FileSummary> files, std::uint64_t lines, std::uint64_t evicted);
-
  private:
   // The largest total over any `Minutes` consecutive minutes (a burst that straddles a clock
   // boundary is not halved as in fixed buckets); a ring of per-minute counts, so memory is fixed.
@@ -59,6 +40,9 @@ class Aggregator {
     std::uint32_t messages = 0;
     std::uint64_t recipients = 0;
   };
+
+ public:
+  // Per-account state; parsers only hold pointers to it.
   struct Account {
     bool authenticated = false;
     bool truncated = false;
@@ -71,18 +55,48 @@ class Aggregator {
     // ... of them first used after the account's baseline (its first baseline_hours).
     std::uint64_t forged_other_domain_new = 0, forged_same_domain_new = 0;
     std::map<std::int64_t, HourCount> hours;
+    HourCount* current_hour = nullptr;  // the bucket of the last message (most lines share it)
+    std::int64_t current_hour_index = INT64_MIN;
     SlidingPeak<10> ten_min_messages, ten_min_recipients;
     SlidingPeak<60> hour_messages;
     std::int64_t ip_hour = INT64_MIN;
     std::vector<std::string> ips_this_hour;
     std::uint64_t peak_ips_per_hour = 0;
     StringMap<std::int64_t> ips;  // first use (wall seconds)
-    StringSet recipients_seen, domains_seen;
-    StringSet senders;
+    HashSet64 recipients_seen, domains_seen;
+    HashSet64 senders;
     std::vector<std::string> forged, id_samples, rejection_samples;
   };
 
+  explicit Aggregator(const LogOptions& options);
+
+  Stamp adjust(Stamp stamp) const { return shift_to(stamp, options_.utc_offset_minutes); }
+  // The account key a message is counted under (lower case), or empty when it is not kept
+  // (no authentication and a sender outside our domains, or no sender at all).
+  std::string account_key(std::string_view account, std::string_view sender) const;
+  void account_key(std::string_view account, std::string_view sender, std::string& key) const;
+  // Counts a message under key (from account_key); the account's state, which a parser may keep
+  // to skip the key lookup of later lines (it lives as long as the Aggregator), or nullptr when
+  // the message is not kept.
+  Account* message(const std::string& key, bool authenticated, const MessageEvent& event);
+  // The state of an account that sent or logged in, or nullptr.
+  Account* find(std::string_view key);
+  void delivery(const std::string& key, Stamp time, std::string_view recipient, Delivery result,
+                std::string_view text);
+  void delivery(Account& account, Stamp time, std::string_view recipient, Delivery result,
+                std::string_view text);
+  // One more recipient for a message already counted (formats that log one line per recipient).
+  void add_recipient(const std::string& key, Stamp time);
+  void login(std::string_view account, std::string_view ip, Stamp time);
+  void failed_login(std::string_view user, std::string_view ip);
+  void unattributed_delivery() { ++unattributed_; }
+
+  LogReport finish(std::vector<FileSummary> files, std::uint64_t lines, std::uint64_t evicted);
+
+ private:
   Account* find_or_add(const std::string& key);
+  // The bucket of an hour, added when `add` and there is room; nullptr otherwise.
+  HourCount* hour_count(Account& account, std::int64_t hour, bool add);
   void note_time(Account& account, Stamp time);
   void note_ip(Account& account, std::string_view ip, Stamp time);
   void note_sender(Account& account, const std::string& key, std::string_view sender, Stamp time);

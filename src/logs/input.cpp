@@ -13,6 +13,7 @@
 #include <ctime>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -24,9 +25,8 @@ namespace emotriage::logs {
 
 namespace {
 
+// Each read of this size becomes one batch handed from a reader thread to the analysing thread.
 constexpr std::size_t kReadBytes = 1u << 20;
-// Lines are handed from a reader thread to the analysing thread in batches of about this size.
-constexpr std::size_t kBatchBytes = 1u << 20;
 constexpr std::uint64_t kProgressBytes = 64u << 20;
 // Longer lines are handed on cut to this (the analyser counts them as overlong).
 constexpr std::size_t kLineCut = (64u << 10) + 1;
@@ -56,11 +56,20 @@ Rotation rotation_of(std::string_view path) {
 
 // Lines of one file, read and split by a reader thread, in order.
 struct Batch {
-  std::string text;  // whole lines, each already cut to the line bound
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> spans;  // offset, length in text
-  std::vector<PreparsedLine> lines;
-  std::uint64_t bytes = 0;  // input bytes read for this batch
+  // What was read, lines in place: an unfinished line at the end of one read is copied to the
+  // front of the next, so that no other byte is copied.
+  std::unique_ptr<char[]> text;
+  std::vector<PreparsedLine> lines;  // views into text, each already cut to the line bound
+  std::uint64_t bytes = 0;           // input bytes read for this batch
+  bool preparsed = false;            // preparse() ran on the lines; else the consumer runs it
 };
+
+// Runs preparse() over a batch's lines. Either thread may: a fresh splitter parses a line the
+// same as one that saw the lines before it (its cache only skips re-reading equal stamps).
+void preparse_batch(Batch& batch, SyslogSplitter& splitter) {
+  for (PreparsedLine& line : batch.lines) preparse(line, splitter);
+  batch.preparsed = true;
+}
 
 // A bounded hand-over of one file's batches from its reader to the analysing thread.
 class FileQueue {
@@ -85,6 +94,25 @@ class FileQueue {
     cancelled_ = true;
     space_.notify_all();
   }
+  // A batch the consumer is done with, for the reader to fill again: its buffers stay mapped
+  // (a fresh megabyte per batch cost a page fault per page).
+  void give_back(Batch batch) {
+    std::lock_guard lock(mutex_);
+    if (spares_.size() < kSpareBatches) spares_.push_back(std::move(batch));
+  }
+  // A batch given back, or an empty one.
+  Batch spare() {
+    std::lock_guard lock(mutex_);
+    if (spares_.empty()) return Batch{};
+    Batch batch = std::move(spares_.back());
+    spares_.pop_back();
+    return batch;
+  }
+  // Batches waiting for the consumer.
+  std::size_t waiting() {
+    std::lock_guard lock(mutex_);
+    return batches_.size();
+  }
   // The next batch, or nothing once the file is done.
   std::optional<Batch> pop() {
     std::unique_lock lock(mutex_);
@@ -102,9 +130,11 @@ class FileQueue {
 
  private:
   static constexpr std::size_t kQueuedBatches = 4;
+  static constexpr std::size_t kSpareBatches = 2;
   std::mutex mutex_;
   std::condition_variable ready_, space_;
   std::deque<Batch> batches_;
+  std::vector<Batch> spares_;
   std::string error_;
   bool finished_ = false, cancelled_ = false;
 };
@@ -128,61 +158,60 @@ gzFile open_input(const std::string& path) {
 // stopped early.
 std::string read_lines(gzFile file, InputFile& input) {
   SyslogSplitter splitter(local_wall(input.reference));
-  std::vector<char> buffer(kReadBytes);
-  std::size_t held = 0;   // bytes of an unfinished line at the front of buffer
+  std::string carry;      // an unfinished line at the end of the last read
   bool skipping = false;  // inside an overlong line whose head was already taken
-  Batch batch;
-  const auto take = [&](std::string_view line) {
-    batch.spans.emplace_back(static_cast<std::uint32_t>(batch.text.size()),
-                             static_cast<std::uint32_t>(line.size()));
-    batch.text.append(line);
-  };
-  const auto hand_on = [&]() {
-    batch.lines.resize(batch.spans.size());
-    for (std::size_t i = 0; i < batch.spans.size(); ++i) {
-      PreparsedLine& line = batch.lines[i];
-      line.text = bounded_line(
-          std::string_view(batch.text).substr(batch.spans[i].first, batch.spans[i].second),
-          line.overlong);
-      preparse(line, splitter);
-    }
-    const bool taken = input.queue.push(std::move(batch));
-    batch = Batch{};
-    return taken;
-  };
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // offset, length of each line
   for (;;) {
-    const int read =
-        gzread(file, buffer.data() + held, static_cast<unsigned>(buffer.size() - held));
+    Batch batch = input.queue.spare();
+    if (!batch.text) batch.text = std::make_unique_for_overwrite<char[]>(kLineCut + kReadBytes);
+    batch.lines.clear();
+    batch.bytes = 0;
+    batch.preparsed = false;
+    char* const data = batch.text.get();
+    std::memcpy(data, carry.data(), carry.size());
+    const std::size_t held = carry.size();
+    carry.clear();
+    spans.clear();
+    const int read = gzread(file, data + held, static_cast<unsigned>(kReadBytes));
+    std::size_t start = 0;
     if (read <= 0) {
-      if (held > 0 && !skipping) take(std::string_view(buffer.data(), held));
-      hand_on();
-      if (read == 0) return {};
+      if (held > 0 && !skipping) spans.emplace_back(0, held);
+    } else {
+      batch.bytes = static_cast<std::uint64_t>(read);
+      const std::size_t end = held + static_cast<std::size_t>(read);
+      while (start < end) {
+        const void* found = std::memchr(data + start, '\n', end - start);
+        if (found == nullptr) break;
+        const auto newline = static_cast<std::size_t>(static_cast<const char*>(found) - data);
+        if (!skipping) spans.emplace_back(start, std::min(newline - start, kLineCut));
+        skipping = false;
+        start = newline + 1;
+      }
+      if (end - start >= kLineCut) {
+        // A line longer than the bound: take its head, drop the rest up to the next newline.
+        if (!skipping) spans.emplace_back(start, kLineCut);
+        skipping = true;
+      } else {
+        carry.assign(data + start, end - start);
+      }
+    }
+    batch.lines.resize(spans.size());
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+      PreparsedLine& line = batch.lines[i];
+      line.text =
+          bounded_line(std::string_view(data + spans[i].first, spans[i].second), line.overlong);
+    }
+    // When the consumer has caught up and would wait, the batch goes to it unparsed and it runs
+    // the field extraction itself: the two threads share the work instead of one idling (the
+    // counting is the lighter half).
+    if (input.queue.waiting() > 0) preparse_batch(batch, splitter);
+    if (!input.queue.push(std::move(batch))) return {};
+    if (read == 0) return {};
+    if (read < 0) {
       int code = 0;
       const char* message = gzerror(file, &code);
       return code == Z_ERRNO ? std::strerror(errno) : message;
     }
-    batch.bytes += static_cast<std::uint64_t>(read);
-    const char* data = buffer.data();
-    const std::size_t end = held + static_cast<std::size_t>(read);
-    std::size_t start = 0;
-    while (start < end) {
-      const void* found = std::memchr(data + start, '\n', end - start);
-      if (found == nullptr) break;
-      const std::size_t newline = static_cast<std::size_t>(static_cast<const char*>(found) - data);
-      if (!skipping) take(std::string_view(data + start, std::min(newline - start, kLineCut)));
-      skipping = false;
-      start = newline + 1;
-    }
-    held = end - start;
-    if (held >= kLineCut) {
-      // A line longer than the bound: take its head, drop the rest up to the next newline.
-      if (!skipping) take(std::string_view(data + start, kLineCut));
-      skipping = true;
-      held = 0;
-    } else if (held > 0) {
-      std::memmove(buffer.data(), data + start, held);
-    }
-    if (batch.text.size() >= kBatchBytes && !hand_on()) return {};
   }
 }
 
@@ -273,9 +302,12 @@ std::expected<LogReport, core::Error> analyze_logs(const std::vector<std::string
   std::uint64_t bytes = 0, next_progress = kProgressBytes;
   for (auto& input : inputs) {
     analyzer.begin_file(input->path, input->reference);
+    SyslogSplitter splitter(local_wall(input->reference));
     while (std::optional<Batch> batch = input->queue.pop()) {
+      if (!batch->preparsed) preparse_batch(*batch, splitter);
       for (const PreparsedLine& line : batch->lines) analyzer.feed_preparsed(line);
       bytes += batch->bytes;
+      input->queue.give_back(std::move(*batch));
       if (options.progress && bytes >= next_progress) {
         options.progress(0, bytes);
         next_progress = bytes + kProgressBytes;

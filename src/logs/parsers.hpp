@@ -3,6 +3,7 @@
 // Aggregator.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,8 @@ class SyslogSplitter {
 
  private:
   std::optional<Stamp> stamp(std::string_view line, std::size_t& used);
+  // Keeps the zone of an RFC 3339 stamp that ended at `used`.
+  void remember_zone(std::string_view line, std::size_t used, int offset);
 
   std::int64_t reference_wall_;
   static constexpr std::size_t kKeyBytes = 19;  // "2026-01-05T09:12:00" / "Jan  5 09:12:00"
@@ -38,6 +41,10 @@ class SyslogSplitter {
   std::size_t cached_used_ = 0;  // for classic stamps: where the stamp ended
   Stamp cached_{};
   bool cache_valid_ = false;
+  // The fraction of RFC 3339 stamps changes line to line, their zone seldom: its text is kept.
+  char cached_zone_[8] = {};
+  std::size_t zone_bytes_ = 0;  // 0: none kept
+  int zone_offset_ = kNoZone;
 };
 
 // What a Postfix line says, read without any state (so reader threads can do it).
@@ -70,7 +77,10 @@ class PostfixParser {
 
  private:
   struct Pending {
-    std::string account;  // key the message is counted under; empty until known
+    std::string key;  // host + ' ' + queue id
+    std::uint64_t hash = 0;
+    std::string account;                   // key the message is counted under; empty until known
+    Aggregator::Account* state = nullptr;  // the account's, once counted (skips its lookup)
     std::string client_ip;
     std::string message_id;
     bool has_message_id = false;
@@ -78,15 +88,48 @@ class PostfixParser {
     bool received = false;  // an smtpd/pickup line was seen
     bool counted = false;   // counted once: later qmgr lines are retries or filter hops
     std::int64_t last_seen = 0;
+    bool live = false;
   };
+  // Queue ids in flight: open addressing (linear probing) over entries that are recycled through
+  // a free list, so that their strings keep their capacity and a message in steady state
+  // allocates nothing.
+  class PendingTable {
+   public:
+    // Keys are a host and a queue id; `hash` is key_hash's.
+    Pending* find(std::string_view host, std::string_view queue_id, std::uint64_t hash);
+    // An entry for a key not in the table yet, with every field reset.
+    Pending& add(std::string_view host, std::string_view queue_id, std::uint64_t hash);
+    void erase(std::string_view host, std::string_view queue_id, std::uint64_t hash);
+    std::size_t size() const { return live_; }
+    // Frees the entries that match; their number.
+    template <class Predicate>
+    std::size_t erase_if(Predicate matches);
+
+   private:
+    struct Bucket {
+      std::uint32_t entry = 0;  // index + 1; 0: empty
+      std::uint32_t hash = 0;   // low bits of the key's hash: the home bucket
+    };
+    // or npos
+    std::size_t bucket_of(std::string_view host, std::string_view queue_id,
+                          std::uint64_t hash) const;
+    void place(std::uint32_t entry, std::uint64_t hash);
+    void rebuild(std::size_t buckets);
+
+    std::deque<Pending> entries_;  // a deque: entries stay put as it grows
+    std::vector<std::uint32_t> free_;
+    std::vector<Bucket> buckets_;
+    std::size_t live_ = 0;
+  };
+  static std::uint64_t key_hash(std::string_view host, std::string_view queue_id);
   Pending& pending(std::string_view host, std::string_view queue_id, std::int64_t now);
   Pending* find(std::string_view host, std::string_view queue_id);
   void erase(std::string_view host, std::string_view queue_id);
   void evict(std::int64_t now);
 
   Aggregator& aggregator_;
-  StringMap<Pending> pending_;
-  std::string key_;
+  PendingTable pending_;
+  std::string hop_account_;
   std::uint64_t evicted_ = 0;
 };
 

@@ -35,14 +35,6 @@ bool clock(std::string_view text, std::size_t pos, int& hour, int& minute, int& 
          digits(text, pos + 6, 2, second);
 }
 
-std::size_t skip_fraction(std::string_view text, std::size_t pos) {
-  if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
-    ++pos;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
-  }
-  return pos;
-}
-
 // "Z", "+09:00", "+0900" at pos; returns minutes or kNoZone and advances pos.
 int zone(std::string_view text, std::size_t& pos) {
   if (pos < text.size() && text[pos] == 'Z') {

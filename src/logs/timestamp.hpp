@@ -19,6 +19,14 @@ std::int64_t days_from_civil(int year, unsigned month, unsigned day);
 // Wall-clock seconds of a Unix time in the local time zone of this machine.
 std::int64_t local_wall(std::int64_t unix_seconds);
 
+// Past a fraction of seconds (".123456" or ",123") at pos, if any. Inline: it runs on every line.
+inline std::size_t skip_fraction(std::string_view text, std::size_t pos) {
+  if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
+    ++pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+  }
+  return pos;
+}
 // Each parser reads a prefix of text and sets `used` to its length.
 std::optional<Stamp> parse_rfc3339(std::string_view text, std::size_t& used);
 // The rest of an RFC 3339 stamp (fraction, zone) whose first 19 bytes are known to show `wall`.
