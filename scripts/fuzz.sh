@@ -1,20 +1,36 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan+UBSan) and runs them.
-#   scripts/fuzz.sh smoke          each target briefly (CI): FUZZ_SECONDS, default 10
+#   scripts/fuzz.sh smoke          each target briefly (CI): FUZZ_SECONDS, default 10; this also
+#                                  replays every seed of fuzz/corpus/TARGET under the sanitizers
 #   scripts/fuzz.sh run TARGET S   one target for S seconds (a longer run by hand)
+#   scripts/fuzz.sh asan-suite     the whole test suite (but `slow`) built in the same sanitized
+#                                  build and run there (CI)
 # New inputs go to a scratch corpus; copy crashes into fuzz/corpus/TARGET/ as regression seeds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${FUZZ_BUILD_DIR:-build-fuzz}
+mode=${1:-smoke}
+# The tests stay in the build once asan-suite has configured them, so smoke after it rebuilds nothing.
+tests=OFF
+if [[ "$mode" == asan-suite ]] || grep -qs '^EMOTRIAGE_TESTS:BOOL=ON' "$build/CMakeCache.txt"; then
+  tests=ON
+fi
 CC=clang-16 CXX=clang++-16 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DEMOTRIAGE_FUZZ=ON -DEMOTRIAGE_TESTS=OFF > /dev/null
+  -DEMOTRIAGE_FUZZ=ON -DEMOTRIAGE_TESTS="$tests" > /dev/null
+# halt_on_error: a UBSan report fails the test instead of scrolling by.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+if [[ "$mode" == asan-suite ]]; then
+  cmake --build "$build" -j "${JOBS:-$(nproc)}"
+  exec ctest --test-dir "$build" --output-on-failure --no-tests=error -j "${JOBS:-$(nproc)}" \
+    --timeout 1800 -LE slow
+fi
 # Every fuzz/fuzz_NAME.cpp is a target NAME.
 targets=()
 for source in fuzz/fuzz_*.cpp; do
   name=${source#fuzz/fuzz_}
   targets+=("${name%.cpp}")
 done
-if [[ "${1:-smoke}" == run ]]; then targets=("$2"); fi
+if [[ "$mode" == run ]]; then targets=("$2"); fi
 cmake --build "$build" -j "${JOBS:-$(nproc)}" --target "${targets[@]/#/fuzz_}"
 
 run_one() {
@@ -31,7 +47,7 @@ run_one() {
   fi
 }
 
-case "${1:-smoke}" in
+case "$mode" in
   smoke)
     status=0
     for target in "${targets[@]}"; do
@@ -40,5 +56,5 @@ case "${1:-smoke}" in
     exit $status
     ;;
   run) run_one "$2" "${3:-1800}" ;;
-  *) echo "usage: scripts/fuzz.sh smoke | run TARGET SECONDS" >&2; exit 2 ;;
+  *) echo "usage: scripts/fuzz.sh smoke | run TARGET SECONDS | asan-suite" >&2; exit 2 ;;
 esac

@@ -2,8 +2,8 @@
 # The two set-up commands of README.md.
 #   scripts/setup.sh run    install what is missing, build, analyse the bundled example mails
 #   scripts/setup.sh test   install what is missing (test tools too), build, run every test
-# Environment: BUILD_DIR (default build), JOBS (default nproc), CI=true makes warnings errors and
-# runs the short fuzz smoke tests.
+# Environment: BUILD_DIR (default build), JOBS (default nproc), CI=true makes warnings errors.
+# `test` runs the suite twice (GCC; clang with ASan+UBSan) and each fuzz target briefly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-run}
@@ -28,6 +28,9 @@ case "$mode" in
       -DEMOTRIAGE_WERROR="$werror" > /dev/null
     cmake --build "$build" -j "$jobs"
     ctest --test-dir "$build" --output-on-failure --no-tests=error -j "$jobs" --timeout 900 -LE slow
+    # The same suite again under AddressSanitizer + UndefinedBehaviorSanitizer (clang), then each
+    # fuzz target briefly in that build.
+    scripts/fuzz.sh asan-suite
     scripts/fuzz.sh smoke
     ;;
   *)

@@ -196,8 +196,7 @@ class CsvParser {
   Aggregator& aggregator_;
   bool exchange_ = false;
   int time_ = -1, sender_ = -1, recipients_ = -1, recipient_count_ = -1, client_ip_ = -1,
-      original_ip_ = -1, message_id_ = -1, event_ = -1, source_ = -1, status_ = -1, direction_ = -1,
-      info_ = -1;
+      original_ip_ = -1, message_id_ = -1, event_ = -1, source_ = -1, status_ = -1, direction_ = -1;
   std::vector<std::string> cells_;
   StringSet recent_ids_;  // messages already counted (one row per recipient or per hop)
 };

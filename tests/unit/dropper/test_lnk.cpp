@@ -214,7 +214,8 @@ TEST(Lnk, AgreesWithLnkParse3OnRealShortcuts) {
     }
     if (expected["extra"].contains("DISTRIBUTED_LINK_TRACKER_BLOCK")) {
       EXPECT_EQ(info->machine_id,
-                expected["extra"]["DISTRIBUTED_LINK_TRACKER_BLOCK"]["machine_identifier"]);
+                expected["extra"]["DISTRIBUTED_LINK_TRACKER_BLOCK"]["machine_identifier"]
+                    .get<std::string>());
     }
     // extra_data.lnk ends in a block header claiming 16 bytes where 4 remain (LnkParse3 keeps
     // them as "extra data"); every other sample is well formed.

@@ -234,7 +234,8 @@ TEST(InspectArchive, PaddedMemberIsStreamedAndItsHeadInspected) {
 
 TEST(InspectArchive, OrdinaryLargeMemberIsNotPadding) {
   std::string varied;
-  for (int i = 0; varied.size() < (3u << 20); ++i) varied += std::to_string(i * 7919) + ",";
+  for (std::uint64_t i = 0; varied.size() < (3u << 20); ++i)
+    varied += std::to_string(i * 7919) + ",";
   Options options;
   options.limits.padding_bytes = 2u << 20;
   Result result = inspect_bytes(make_zip({{"data.csv", varied}}), "data.zip", options);
