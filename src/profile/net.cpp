@@ -87,6 +87,9 @@ std::optional<std::string> normalize_email(std::string_view address) {
   std::size_t at = address.rfind('@');
   if (at == std::string_view::npos || at == 0 || at > kMaxLocalPartBytes) return std::nullopt;
   std::string_view local = address.substr(0, at);
+  // Invalid UTF-8 would be written back as other characters (TOML escapes), and the address read
+  // back would not be this one.
+  if (!core::is_valid_utf8(local)) return std::nullopt;
   for (char c : local) {
     auto byte = static_cast<unsigned char>(c);
     if (byte <= 0x20 || byte == 0x7f || c == '@' || c == '<' || c == '>' || c == ',' || c == ';' ||

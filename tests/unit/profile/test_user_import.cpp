@@ -90,6 +90,19 @@ TEST(ReadDirectoryExport, NeedsAnAddressColumn) {
   EXPECT_FALSE(read_directory_export("", base_profile().company).has_value());
 }
 
+// Found by fuzz_web_inputs: an address with bytes that are not UTF-8 was imported, written back
+// with TOML escapes as other characters, and the saved profile then failed `profile check`.
+TEST(ReadDirectoryExport, AddressThatIsNotUtf8IsSkipped) {
+  auto users = read_directory_export(
+      "\xEF\xBB\xBFName,Mail\nA,a\xFF\xFF@sample-shoji.example\nB,b@sample-shoji.example\n",
+      base_profile().company);
+  ASSERT_TRUE(users.has_value());
+  ASSERT_EQ(users->users.size(), 1u);
+  EXPECT_EQ(users->users[0].emails.front(), "b@sample-shoji.example");
+  ASSERT_EQ(users->skipped.size(), 1u);
+  EXPECT_EQ(users->skipped[0].reason_en, "not a valid mail address");
+}
+
 TEST(ReadDirectoryExport, TabSeparatedAndUnterminatedQuote) {
   auto users = read_directory_export("mail\tdisplayName\na@sample-shoji.example\t\"A B\n",
                                      base_profile().company);
