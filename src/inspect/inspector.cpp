@@ -272,6 +272,20 @@ class Inspector {
     return data;
   }
 
+  core::Attachment unread_member(const core::Attachment& parent, const ArchiveEntry& entry) {
+    core::Attachment child = child_of(parent, member_name(entry, parent));
+    child.truncated = true;
+    child.declared_size = entry.size_known ? entry.declared_size : 0;
+    child.detected_type = extension_of(child.filename);
+    child.properties.emplace_back("inspected", "name only: expansion budget spent");
+    if (is_executable_extension(child.detected_type))
+      findings_.push_back(executable_finding(child));
+    if (auto trick = find_name_trick(child.filename, "")) {
+      findings_.push_back(double_extension_finding(child, *trick));
+    }
+    return child;
+  }
+
   // Members no candidate password opened: only their names can be checked.
   void check_locked_names(core::Attachment& node) {
     for (auto& child : node.children) {
@@ -345,7 +359,7 @@ class Inspector {
     }
     ArchiveEntry entry;
     for (std::size_t ordinal = 0;; ++ordinal) {
-      if (tree_exhausted_ || !in_time()) {
+      if (!in_time()) {
         node.truncated = true;
         break;
       }
@@ -365,6 +379,13 @@ class Inspector {
         break;
       }
       if (!entry.regular_file) continue;
+      if (tree_exhausted_) {
+        // The budget is spent (a bomb beside it): the member is listed and judged by its name
+        // only, so a dropper next to a bomb is still reported.
+        node.truncated = true;
+        if (locked == nullptr) node.children.push_back(unread_member(node, entry));
+        continue;
+      }
       std::size_t placeholder = node.children.size();
       if (locked != nullptr) {
         auto found = std::find_if(locked->locked.begin(), locked->locked.end(),

@@ -264,6 +264,18 @@ def main():
          lambda r: check_single(r, lambda m: None if limit_names(m) & {"archive_depth", "expansion_ratio",
                                                                        "expanded_bytes", "archive_entries"}
                                 else f"no archive limit hit: {sorted(ids(m))}"))
+
+    def bomb_beside_dropper():
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("a.zip", nested_zip(3, 16, 4 * MIB))
+            archive.writestr("invoice.js", "new ActiveXObject('WScript.Shell').Run('powershell')")
+        return with_attachment("invoice.zip", buffer.getvalue())
+    case("zip-bomb-beside-dropper",
+         lambda: ([write("bomb-dropper.eml", bomb_beside_dropper())], []),
+         lambda r: check_single(r, lambda m: None if "attachment.executable" in ids(m)
+                                and m["verdict"]["scenario"] != "not-suspicious"
+                                else f"the dropper behind the bomb was missed: {sorted(ids(m))}"))
     case("mime-10000-deep",
          lambda: ([write("deep.eml", deep_mime(10000))], []),
          lambda r: check_single(r, lambda m: None if limit_names(m) & {"mime_depth", "gmime_nesting"}

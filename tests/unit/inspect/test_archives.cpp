@@ -101,6 +101,23 @@ TEST(InspectArchive, RatioBombStopsWithExpansionRatio) {
   EXPECT_TRUE(member.sha256.empty()) << "no digest for bytes that were not all read";
 }
 
+// A bomb first in the archive must not hide what comes after it: once the budget is spent the
+// remaining members are listed and judged by name (found in review: a dropper beside a bomb
+// made the mail "not suspicious").
+TEST(InspectArchive, MemberAfterABombIsStillListedAndJudgedByName) {
+  Options options;
+  options.limits.expansion_ratio = 50;
+  std::string zip = make_zip(
+      {{"zeros.bin", "", 8u << 20}, {"invoice.js", "new ActiveXObject('WScript.Shell').Run('x')"}});
+  Result result = inspect_bytes(zip, "invoice.zip", options);
+  EXPECT_NE(find_limit(result.findings, "expansion_ratio"), nullptr);
+  ASSERT_EQ(result.attachments[0].children.size(), 2u);
+  const core::Attachment& dropper = result.attachments[0].children[1];
+  EXPECT_EQ(dropper.filename, "invoice.js");
+  EXPECT_TRUE(dropper.truncated);
+  EXPECT_NE(find_finding(result.findings, "attachment.executable"), nullptr);
+}
+
 TEST(InspectArchive, TotalExpandedBytesAreBounded) {
   Options options;
   options.limits.expanded_bytes = 1u << 20;
