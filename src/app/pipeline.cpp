@@ -110,9 +110,9 @@ class Batch {
   Batch(const BatchOptions& options, unsigned workers)
       : options_(options), window_(static_cast<std::uint64_t>(workers) * 4 + 8) {}
 
-  // Reader side. Raw messages waiting or being parsed are bounded in count and in bytes: a
-  // mailbox of 150 MB messages must not have a window's worth of them in memory, whatever the
-  // number of workers. One message always fits.
+  // Reader side. Messages waiting, being analysed or waiting for delivery are bounded in count
+  // and in raw bytes: a mailbox of 150 MB messages must not have a window's worth of them in
+  // memory, whatever the number of workers. One message always fits.
   void submit_raw(ingest::RawMessage&& raw) {
     std::unique_lock lock(mutex_);
     const std::uint64_t size = raw.bytes.size();
@@ -129,7 +129,7 @@ class Batch {
     std::unique_lock lock(mutex_);
     room_.wait(lock, [&] { return aborted_ || next_seq_ - delivered_ < window_; });
     if (aborted_) return;
-    done_.emplace(next_seq_++, std::move(event));
+    done_.emplace(next_seq_++, Done{std::move(event), 0});
     ready_.notify_one();
   }
   void close_input() {
@@ -158,15 +158,14 @@ class Batch {
         queue_.pop_front();
       }
       Outcome outcome = process_isolated(item.second, options_);
+      // The result (decoded parts, a kept raw copy) counts against the budget until delivered.
       const std::uint64_t size = item.second.bytes.size();
       item.second.bytes = std::string();
       Event event = std::holds_alternative<core::Message>(outcome)
                         ? Event(std::move(std::get<core::Message>(outcome)))
                         : Event(std::move(std::get<verdict::Analysis>(outcome)));
       std::lock_guard lock(mutex_);
-      raw_bytes_ -= size;
-      room_.notify_all();
-      done_.emplace(item.first, std::move(event));
+      done_.emplace(item.first, Done{std::move(event), size});
       ready_.notify_one();
     }
   }
@@ -179,7 +178,8 @@ class Batch {
     });
     auto it = done_.find(delivered_);
     if (it == done_.end()) return std::nullopt;
-    Event event = std::move(it->second);
+    Event event = std::move(it->second.event);
+    raw_bytes_ -= it->second.raw_bytes;
     done_.erase(it);
     ++delivered_;
     room_.notify_all();
@@ -194,7 +194,11 @@ class Batch {
   std::mutex mutex_;
   std::condition_variable work_, ready_, room_;
   std::deque<std::pair<std::uint64_t, ingest::RawMessage>> queue_;
-  std::map<std::uint64_t, Event> done_;
+  struct Done {
+    Event event;
+    std::uint64_t raw_bytes;  // of the message it came from, released on delivery
+  };
+  std::map<std::uint64_t, Done> done_;
   std::uint64_t next_seq_ = 0;
   std::uint64_t delivered_ = 0;
   bool input_closed_ = false;

@@ -96,7 +96,8 @@ CREATE TABLE log_accounts(
   employee TEXT NOT NULL DEFAULT '',
   messages INTEGER NOT NULL DEFAULT 0,
   reasons TEXT NOT NULL DEFAULT '',
-  added_at TEXT NOT NULL);
+  added_at TEXT NOT NULL,
+  UNIQUE(case_id, source, account));
 CREATE INDEX log_accounts_case ON log_accounts(case_id, id);
 )sql",
 };

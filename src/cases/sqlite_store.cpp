@@ -196,7 +196,11 @@ class SqliteStore final : public Store {
         for (const auto& reason : account.reasons) reasons += (reasons.empty() ? "" : " ") + reason;
         Statement insert(db_,
                          "INSERT INTO log_accounts(case_id, source, account, employee, messages,"
-                         " reasons, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                         " reasons, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                         // The same log uploaded again replaces its figures, never adds to them.
+                         " ON CONFLICT(case_id, source, account) DO UPDATE SET"
+                         " employee = excluded.employee, messages = excluded.messages,"
+                         " reasons = excluded.reasons, added_at = excluded.added_at");
         insert.bind(1, *id).bind(2, account.source).bind(3, account.account);
         insert.bind(4, account.employee).bind(5, static_cast<std::int64_t>(account.messages));
         if (insert.bind(6, reasons).bind(7, at).step() != SQLITE_DONE)

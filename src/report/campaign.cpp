@@ -271,7 +271,17 @@ void Campaign::add_logs(const logs::LogReport& report) {
     std::vector<std::string> evidence;
     for (const auto& reason : entry.reasons) evidence.push_back("logs:" + reason);
     add_account(account.account, Certainty::confirmed, evidence, "logs", false);
-    mass_sending_.push_back(std::move(entry));
+    // Several log files (rotated sets uploaded one by one) report the same account once.
+    auto same = std::ranges::find(mass_sending_, entry.account, &MassSendingAccount::account);
+    if (same == mass_sending_.end()) {
+      mass_sending_.push_back(std::move(entry));
+      continue;
+    }
+    same->messages += entry.messages;
+    for (auto& reason : entry.reasons) {
+      if (std::ranges::find(same->reasons, reason) == same->reasons.end())
+        same->reasons.push_back(std::move(reason));
+    }
   }
 }
 

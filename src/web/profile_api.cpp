@@ -31,9 +31,13 @@ Answer not_editable() {
 }
 
 // Writes `bytes` to a new file beside `path` and renames it over `path`: a reader sees the old
-// file or the new one, never half of one; a crash leaves the old one.
-std::expected<void, std::string> replace_file(const std::string& path, std::string_view bytes) {
-  std::filesystem::path target(path);
+// file or the new one, never half of one; a crash leaves the old one. A symlink is followed, so
+// the profile it points to is the one edited (not replaced by a file of its own).
+std::expected<void, std::string> replace_file(const std::string& given, std::string_view bytes) {
+  std::error_code error;
+  std::filesystem::path target = std::filesystem::canonical(given, error);
+  if (error) target = given;
+  const std::string path = target.string();
   std::string temp =
       (target.parent_path() / ("." + target.filename().string() + ".XXXXXX")).string();
   int fd = ::mkstemp(temp.data());

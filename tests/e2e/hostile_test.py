@@ -14,6 +14,7 @@ import os
 import random
 import selectors
 import shutil
+import signal
 import sys
 import time
 import zipfile
@@ -22,6 +23,8 @@ MIB = 1 << 20
 # docs/limits.md "Memory": every case stays below this (the 2 GiB mbox of 160 MiB messages is the
 # largest, about 3 copies of one message in the worker plus the next in the reader).
 RSS_BOUND_MIB = 1024
+# Each case's analysis is killed (and fails) after this long.
+CASE_SECONDS = 300
 
 
 def mail(headers, body, content_type="text/plain; charset=utf-8"):
@@ -198,8 +201,13 @@ def peak_rss_mib(binary, source, inputs, extra=()):
     selector.register(read_end, selectors.EVENT_READ, out)
     selector.register(err_read, selectors.EVENT_READ, err)
     open_fds = 2
+    deadline = started + CASE_SECONDS
     while open_fds:
-        for key, _ in selector.select(timeout=600):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:  # a hang: kill it, so no analysis outlives the test
+            os.kill(pid, signal.SIGKILL)
+            break
+        for key, _ in selector.select(timeout=remaining):
             data = os.read(key.fd, 1 << 16)
             if data:
                 key.data.write(data)

@@ -126,6 +126,21 @@ TEST(CaseApi, UploadTickCampaignNoticesAndLogs) {
   EXPECT_EQ(page.body["campaign"]["mass_sending_accounts"][0]["account"],
             "k.sato@sample-shoji.example");
   EXPECT_EQ(page.body["log_accounts"][0]["source"], "mail.log");
+  const auto flagged_messages = page.body["campaign"]["mass_sending_accounts"][0]["messages"];
+
+  // The same log again replaces its figures (found in review: they doubled); a second file of a
+  // rotated set adds to the one account.
+  ASSERT_EQ(api.logs("case", {{"mail.log", log}}, analyzer, report::Lang::en).status, 200);
+  page = api.page("case", analyzer, report::Lang::en);
+  EXPECT_EQ(page.body["log_accounts"].size(), 1u);
+  ASSERT_EQ(page.body["campaign"]["mass_sending_accounts"].size(), 1u);
+  EXPECT_EQ(page.body["campaign"]["mass_sending_accounts"][0]["messages"], flagged_messages);
+  ASSERT_EQ(api.logs("case", {{"mail.log.1", log}}, analyzer, report::Lang::en).status, 200);
+  page = api.page("case", analyzer, report::Lang::en);
+  EXPECT_EQ(page.body["log_accounts"].size(), 2u);
+  ASSERT_EQ(page.body["campaign"]["mass_sending_accounts"].size(), 1u);
+  EXPECT_EQ(page.body["campaign"]["mass_sending_accounts"][0]["messages"].get<int>(),
+            2 * flagged_messages.get<int>());
   unsetenv("EMOTRIAGE_NOW");
   fs::remove_all(dir);
 }
@@ -180,6 +195,13 @@ TEST(ProfileApi, SavesOnlyWhatProfileCheckAcceptsAndAtomically) {
 
   EXPECT_EQ(ProfileApi("").save(original).error().status, 409);
   EXPECT_FALSE(ProfileApi("").view().body["editable"]);
+
+  // Through a symlink the profile it points to is edited; the link stays a link (review).
+  const fs::path link = dir / "link.toml";
+  fs::create_symlink(path.filename(), link);
+  ASSERT_TRUE(ProfileApi(link.string()).save(original));
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_EQ(read_file(path), original);
   fs::remove_all(dir);
 }
 
