@@ -15,7 +15,11 @@ tests=OFF
 if [[ "$mode" == asan-suite ]] || grep -qs '^EMOTRIAGE_TESTS:BOOL=ON' "$build/CMakeCache.txt"; then
   tests=ON
 fi
+# -O1 with line tables only (as OSS-Fuzz builds): symbolised stack traces, and a build about a
+# third quicker than -O2 -g, which matters since CI builds everything here a second time.
+sanitizer_flags="-O1 -gline-tables-only -DNDEBUG"
 CC=clang-16 CXX=clang++-16 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_FLAGS_RELWITHDEBINFO="$sanitizer_flags" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$sanitizer_flags" \
   -DEMOTRIAGE_FUZZ=ON -DEMOTRIAGE_TESTS="$tests" > /dev/null
 # halt_on_error: a UBSan report fails the test instead of scrolling by.
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}

@@ -3,7 +3,8 @@
 #   scripts/setup.sh run    install what is missing, build, analyse the bundled example mails
 #   scripts/setup.sh test   install what is missing (test tools too), build, run every test
 # Environment: BUILD_DIR (default build), JOBS (default nproc), CI=true makes warnings errors.
-# `test` runs the suite twice (GCC; clang with ASan+UBSan) and each fuzz target briefly.
+# `test` runs the suite twice (GCC; clang with ASan+UBSan) and each fuzz target briefly
+# (FUZZ_SECONDS, default 5 here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-run}
@@ -31,7 +32,7 @@ case "$mode" in
     # The same suite again under AddressSanitizer + UndefinedBehaviorSanitizer (clang), then each
     # fuzz target briefly in that build.
     scripts/fuzz.sh asan-suite
-    scripts/fuzz.sh smoke
+    FUZZ_SECONDS=${FUZZ_SECONDS:-5} scripts/fuzz.sh smoke
     ;;
   *)
     echo "usage: scripts/setup.sh run|test" >&2
