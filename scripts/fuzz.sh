@@ -23,6 +23,8 @@ CC=clang-16 CXX=clang++-16 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Re
   -DEMOTRIAGE_FUZZ=ON -DEMOTRIAGE_TESTS="$tests" > /dev/null
 # halt_on_error: a UBSan report fails the test instead of scrolling by.
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+# Leaks inside dependencies that cannot be fixed here (each entry says why).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0}
 if [[ "$mode" == asan-suite ]]; then
   cmake --build "$build" -j "${JOBS:-$(nproc)}"
   exec ctest --test-dir "$build" --output-on-failure --no-tests=error -j "${JOBS:-$(nproc)}" \
