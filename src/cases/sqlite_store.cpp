@@ -8,7 +8,9 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <thread>
 #include <utility>
 
 #include "cases/schema.hpp"
@@ -20,6 +22,7 @@ namespace emotriage::cases {
 namespace {
 
 constexpr int kBusyTimeoutMs = 60'000;
+constexpr std::chrono::milliseconds kMaxOpenPause{100};
 // Originals are stored as read (ingest bounds them); a larger stored size is a damaged ledger.
 constexpr std::uint64_t kMaxOriginalBytes = 1ull << 30;
 
@@ -455,12 +458,19 @@ core::Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) 
   // synchronous=NORMAL: in WAL mode a committed write survives a killed process; a power loss may
   // drop the last few commits, which re-running the import restores (its originals are the input).
   // FULL cost a third more time per imported mail.
-  if (auto set = schema::exec(db,
-                              "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                              " PRAGMA foreign_keys = ON;",
-                              path);
-      !set) {
-    return std::unexpected(set.error());
+  // Two processes opening a new ledger at once race to switch it to WAL; SQLite answers the loser
+  // SQLITE_BUSY at once, without its busy handler (waiting could deadlock), so the loser retries.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (auto pause = std::chrono::milliseconds(1);; pause = std::min(pause * 2, kMaxOpenPause)) {
+    auto set = schema::exec(db,
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                            " PRAGMA foreign_keys = ON;",
+                            path);
+    if (set) break;
+    if ((sqlite3_errcode(db) & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline)
+      return std::unexpected(set.error());
+    std::this_thread::sleep_for(pause);
   }
   if (auto migrated = schema::migrate(db, schema::current_version()); !migrated)
     return std::unexpected(migrated.error());
