@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "core/hash.hpp"
 #include "dropper/dropper.hpp"
 #include "inspect/archive_reader.hpp"
 #include "inspect/digest.hpp"
@@ -64,15 +65,22 @@ class Inspector {
       : options_(options),
         limits_(options.limits),
         findings_(findings),
-        deadline_(Clock::now() + std::chrono::milliseconds(options.limits.message_millis)),
-        buffer_(kChunkBytes) {}
+        deadline_(Clock::now() + std::chrono::milliseconds(options.limits.message_millis)) {}
 
-  void inspect_top(std::string_view bytes, core::Attachment& node) {
+  // `sha256`, when the parser already has it, is the digest of `bytes`.
+  void inspect_top(std::string_view bytes, core::Attachment& node, std::string_view sha256) {
     part_ = node.part;
     tree_size_ = std::max<std::uint64_t>(bytes.size(), 1);
     tree_expanded_ = 0;
     tree_exhausted_ = false;
-    inspect_object(bytes, node, 0, false);
+    bool digested = false;
+    if (!sha256.empty()) {
+      node.size = bytes.size();
+      node.sha256 = sha256;
+      node.md5 = core::md5_hex(bytes);
+      digested = true;
+    }
+    inspect_object(bytes, node, 0, digested);
   }
 
  private:
@@ -80,7 +88,7 @@ class Inspector {
   const core::Limits& limits_;
   std::vector<core::Finding>& findings_;
   Clock::time_point deadline_;
-  std::vector<char> buffer_;
+  std::vector<char> buffer_;  // archive reads; allocated by the first one (most mail has none)
   std::set<std::string, std::less<>> limits_hit_;
   std::string part_;
   std::uint64_t expanded_ = 0;       // decompressed bytes in this message
@@ -90,6 +98,11 @@ class Inspector {
   // Set when the attachment has used its expansion budget: nothing more in it is decompressed
   // (else every sibling of a 42.zip-style bomb would still be opened for its first chunk).
   bool tree_exhausted_ = false;
+
+  std::vector<char>& chunk_buffer() {
+    if (buffer_.empty()) buffer_.resize(kChunkBytes);
+    return buffer_;
+  }
 
   // Reports a limit once per message; always returns false so callers can `return limit(...)`.
   bool limit(std::string_view name, std::uint64_t value) {
@@ -145,6 +158,8 @@ class Inspector {
                       bool digested) {
     if (!digested) digest_whole(bytes, node);
     node.detected_type = detect_type(bytes, node.filename);
+    // The ssdeep names the same bytes as the SHA-256: none for a member read only in part.
+    if (!node.sha256.empty() && bytes.size() == node.size) fuzzy_hash_if_code(bytes, node);
     if (is_executable_type(node.detected_type)) findings_.push_back(executable_finding(node));
     if (auto trick = find_name_trick(node.filename, node.detected_type)) {
       findings_.push_back(double_extension_finding(node, *trick));
@@ -238,10 +253,9 @@ class Inspector {
   // held.
   MemberData read_member(ArchiveReader& reader, std::uint64_t keep, core::Attachment& child) {
     MemberData data;
-    // A member known to be streamed gets no ssdeep at all (see StreamDigest).
-    StreamDigest digest(keep < limits_.member_bytes ? 0 : limits_.member_bytes);
+    StreamDigest digest;
     for (unsigned chunk = 1;; ++chunk) {
-      std::int64_t got = reader.read(buffer_);
+      std::int64_t got = reader.read(chunk_buffer());
       if (got < 0) {
         data.encryption_error = reader.failed_on_encryption();
         data.error = reader.error();
@@ -267,7 +281,6 @@ class Inspector {
       // Digests of a partial read would name an object that does not exist.
       child.sha256.clear();
       child.md5.clear();
-      child.ssdeep.clear();
     }
     return data;
   }
@@ -438,7 +451,7 @@ class Inspector {
       if (!entry.encrypted || !entry.regular_file) continue;
       std::uint64_t read = 0;
       while (read < limits_.head_bytes) {
-        std::int64_t got = reader.read(buffer_);
+        std::int64_t got = reader.read(chunk_buffer());
         if (got < 0) return false;
         if (got == 0) break;
         read += static_cast<std::uint64_t>(got);
@@ -497,7 +510,8 @@ Result inspect_message(const core::Message& message, const Options& options) {
   for (const auto& part : message.parts) {
     if (!part.is_attachment || part.is_multipart || part.content_type == "message/rfc822") continue;
     core::Attachment node = top_node(part.path, part.filename, part.content_type);
-    inspector.inspect_top(part.content, node);
+    // The parser's digest is of the whole decoded part, so only when none of it was cut.
+    inspector.inspect_top(part.content, node, part.content_truncated ? "" : part.sha256);
     if (part.content_truncated) node.truncated = true;
     result.attachments.push_back(std::move(node));
   }
@@ -508,7 +522,7 @@ Result inspect_bytes(std::string_view bytes, std::string_view filename, const Op
   Result result;
   Inspector inspector(options, result.findings);
   core::Attachment node = top_node("", std::string(filename), "");
-  inspector.inspect_top(bytes, node);
+  inspector.inspect_top(bytes, node, "");
   result.attachments.push_back(std::move(node));
   return result;
 }

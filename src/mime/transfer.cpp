@@ -31,64 +31,66 @@ bool decode_base64_lenient(std::string_view text, std::string& out, bool stop_at
   // Attachments are almost all of a mailbox's bytes, so the common case (full quanta of four
   // alphabet characters between line breaks) is decoded without per-byte bookkeeping.
   bool clean = true;
-  std::size_t start = out.size();
-  out.resize(start + text.size() / 4 * 3 + 3);
-  char* dst = out.data() + start;
-  const auto* src = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  unsigned int accumulator = 0;
   int bits = 0;
-  std::size_t i = 0;
-  while (i < n) {
-    if (bits == 0 && i + 4 <= n) {
-      int a = kBase64[src[i]], b = kBase64[src[i + 1]], c = kBase64[src[i + 2]],
-          d = kBase64[src[i + 3]];
-      if ((a | b | c | d) >= 0) {
-        unsigned int v = static_cast<unsigned int>(a) << 18 | static_cast<unsigned int>(b) << 12 |
-                         static_cast<unsigned int>(c) << 6 | static_cast<unsigned int>(d);
-        dst[0] = static_cast<char>(v >> 16);
-        dst[1] = static_cast<char>(v >> 8);
-        dst[2] = static_cast<char>(v);
-        dst += 3;
-        i += 4;
-        continue;
-      }
-    }
-    char ch = static_cast<char>(src[i++]);
-    if (ch == '=' && stop_at_padding) {
-      if (bits == 6) clean = false;
-      bits = 0;
-      // Only padding and white space may follow.
-      for (; i < n; ++i) {
-        if (kBase64[src[i]] >= 0) {
-          clean = false;
-          break;
+  std::size_t start = out.size();
+  // resize_and_overwrite: the output is written once, not zero-filled first.
+  out.resize_and_overwrite(start + text.size() / 4 * 3 + 3, [&](char* buffer, std::size_t) {
+    char* dst = buffer + start;
+    const auto* src = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n = text.size();
+    unsigned int accumulator = 0;
+    std::size_t i = 0;
+    while (i < n) {
+      if (bits == 0 && i + 4 <= n) {
+        int a = kBase64[src[i]], b = kBase64[src[i + 1]], c = kBase64[src[i + 2]],
+            d = kBase64[src[i + 3]];
+        if ((a | b | c | d) >= 0) {
+          unsigned int v = static_cast<unsigned int>(a) << 18 | static_cast<unsigned int>(b) << 12 |
+                           static_cast<unsigned int>(c) << 6 | static_cast<unsigned int>(d);
+          dst[0] = static_cast<char>(v >> 16);
+          dst[1] = static_cast<char>(v >> 8);
+          dst[2] = static_cast<char>(v);
+          dst += 3;
+          i += 4;
+          continue;
         }
       }
-      break;
+      char ch = static_cast<char>(src[i++]);
+      if (ch == '=' && stop_at_padding) {
+        if (bits == 6) clean = false;
+        bits = 0;
+        // Only padding and white space may follow.
+        for (; i < n; ++i) {
+          if (kBase64[src[i]] >= 0) {
+            clean = false;
+            break;
+          }
+        }
+        break;
+      }
+      if (ch == '=') {
+        // Padding ends a quantum; a new one may follow (gmime #133: words glued together). A
+        // single character before it carries fewer than 8 bits: data was lost.
+        if (bits == 6) clean = false;
+        accumulator = 0;
+        bits = 0;
+        continue;
+      }
+      int value = kBase64[static_cast<unsigned char>(ch)];
+      if (value < 0) {
+        if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n') clean = false;
+        continue;
+      }
+      accumulator = (accumulator << 6) | static_cast<unsigned int>(value);
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        *dst++ = static_cast<char>((accumulator >> bits) & 0xFF);
+      }
+      if (bits == 0) accumulator = 0;
     }
-    if (ch == '=') {
-      // Padding ends a quantum; a new one may follow (gmime #133: words glued together). A
-      // single character before it carries fewer than 8 bits: data was lost.
-      if (bits == 6) clean = false;
-      accumulator = 0;
-      bits = 0;
-      continue;
-    }
-    int value = kBase64[static_cast<unsigned char>(ch)];
-    if (value < 0) {
-      if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n') clean = false;
-      continue;
-    }
-    accumulator = (accumulator << 6) | static_cast<unsigned int>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      *dst++ = static_cast<char>((accumulator >> bits) & 0xFF);
-    }
-    if (bits == 0) accumulator = 0;
-  }
-  out.resize(static_cast<std::size_t>(dst - out.data()));
+    return static_cast<std::size_t>(dst - buffer);
+  });
   // Missing padding is tolerated; a dangling sixth bit group is not a byte.
   if (bits == 6) clean = false;
   return clean;

@@ -35,7 +35,7 @@ TEST(InspectArchive, ZipMembersAreListedHashedAndTyped) {
   EXPECT_EQ(top.detected_type, "zip");
   EXPECT_EQ(top.path, "files.zip");
   EXPECT_EQ(top.sha256, core::sha256_hex(zip));
-  EXPECT_FALSE(top.ssdeep.empty());
+  EXPECT_TRUE(top.ssdeep.empty()) << "an archive has no ssdeep; its members may";
   ASSERT_EQ(top.children.size(), 2u);
   const core::Attachment& readme = top.children[0];
   EXPECT_EQ(readme.filename, "readme.txt");
@@ -246,7 +246,22 @@ TEST(InspectArchive, PaddedMemberIsStreamedAndItsHeadInspected) {
   EXPECT_EQ(member.sha256, core::sha256_hex(whole)) << "digest of the whole stream";
   EXPECT_EQ(member.md5, core::md5_hex(whole));
   EXPECT_TRUE(member.ssdeep.empty()) << "ssdeep only for objects held whole";
-  EXPECT_FALSE(result.attachments[0].ssdeep.empty());
+}
+
+TEST(InspectArchive, SsdeepOnlyForTypesThatCarryCode) {
+  std::string rtf = "{\\rtf1\\ansi " + std::string(3000, 'q') + "}";
+  std::string zip = make_zip({{"invoice.rtf", rtf}, {"notes.txt", kText}});
+  Result result = inspect_bytes(zip, "files.zip", Options{});
+  ASSERT_EQ(result.attachments.size(), 1u);
+  ASSERT_EQ(result.attachments[0].children.size(), 2u);
+  const core::Attachment& document = result.attachments[0].children[0];
+  EXPECT_EQ(document.detected_type, "rtf");
+  EXPECT_FALSE(document.ssdeep.empty()) << "a document member held whole has one";
+  EXPECT_TRUE(result.attachments[0].children[1].ssdeep.empty()) << "text has none";
+  EXPECT_FALSE(inspect_bytes(rtf, "a.doc", Options{}).attachments[0].ssdeep.empty());
+  EXPECT_TRUE(inspect_bytes("%PDF-1.7\n" + std::string(3000, 'q'), "a.pdf", Options{})
+                  .attachments[0]
+                  .ssdeep.empty());
 }
 
 TEST(InspectArchive, OrdinaryLargeMemberIsNotPadding) {

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 
 #include "archive_fixtures.hpp"
@@ -49,9 +50,25 @@ TEST(DetectType, BinarySignatures) {
        "ELF\x02\x01\x01" +
            std::string(64, '\0'),
        "elf"},
+      {"\xff\xd8\xff\xe0\0\x10JFIF\0"s + std::string(64, '\x80'), "image"},
+      {"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"s + std::string(64, '\x80'), "image"},
+      {"GIF89a" + std::string(64, '\x80'), "image"},
+      {"II*\0"s + std::string(64, '\x80'), "image"},
+      {"\0\0\0\x18" "ftypheic"s + std::string(64, '\x80'), "image"},
+      {"RIFF\x24\0\0\0WEBPVP8 "s + std::string(64, '\x80'), "image"},
       {"", "empty"},
   };
   for (const auto& c : cases) EXPECT_EQ(detect_type(c.bytes, "x.bin"), c.expected) << c.expected;
+}
+
+TEST(DetectType, RandomBytesWithoutSignatureAreUnknownButAMzHeadIsNot) {
+  std::mt19937 random(7);
+  std::string noise(31000, '\0');
+  for (char& c : noise) c = static_cast<char>(random());
+  EXPECT_EQ(detect_type(noise, "drawing.dwg"), "unknown");
+  // Low entropy without our signatures still goes to libmagic (a DOS program here).
+  std::string dos = "MZ" + std::string(2000, '\0') + std::string(2000, '\x90');
+  EXPECT_EQ(detect_type(dos, "x.bin"), "pe");
 }
 
 TEST(DetectType, ScriptsByContentAndName) {
