@@ -52,31 +52,32 @@ void report_gmime_warnings(const WarningSink& sink, core::Message& message) {
   for (const auto& [code, item] : sink.items) {
     switch (static_cast<GMimeParserWarning>(code)) {
       case GMIME_WARN_TRUNCATED_MESSAGE:
-        message.add_finding(core::malformed_finding("メールが途中で切れています", "the message is truncated", {}));
+        message.add_finding(
+            core::malformed_finding("メールが途中で切れています", "the message is truncated", {}));
         break;
       case GMIME_WARN_MALFORMED_MESSAGE:
       case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
-        message.add_finding(core::malformed_finding("メールの構造が壊れています", "the message structure is broken",
-                                      item));
+        message.add_finding(core::malformed_finding("メールの構造が壊れています",
+                                                    "the message structure is broken", item));
         break;
       case GMIME_WARN_MALFORMED_MULTIPART:
       case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
         message.add_finding(core::malformed_finding("マルチパートの区切りが壊れています",
-                                      "a multipart has a missing or broken boundary",
-                                      item));
+                                                    "a multipart has a missing or broken boundary",
+                                                    item));
         break;
       case GMIME_CRIT_INVALID_HEADER_NAME:
-        message.add_finding(core::malformed_finding("不正なヘッダー名があります", "an invalid header name was found",
-                                      item));
+        message.add_finding(core::malformed_finding("不正なヘッダー名があります",
+                                                    "an invalid header name was found", item));
         break;
       case GMIME_CRIT_CONFLICTING_HEADER:
       case GMIME_CRIT_CONFLICTING_PARAMETER:
         // GMime also calls a repeated Received "conflicting"; only Content-* conflicts change
         // what a reader sees.
         if (!core::istarts_with(item, "content-") && code == GMIME_CRIT_CONFLICTING_HEADER) break;
-        message.add_finding(core::malformed_finding("矛盾するヘッダーが重複しています (読む製品によって内容が変わります)",
-                                      "conflicting duplicate headers (different readers see different content)",
-                                      item));
+        message.add_finding(core::malformed_finding(
+            "矛盾するヘッダーが重複しています (読む製品によって内容が変わります)",
+            "conflicting duplicate headers (different readers see different content)", item));
         break;
       case GMIME_CRIT_NESTING_OVERFLOW:
         message.add_finding(core::limit_finding("gmime_nesting", 100));
@@ -161,8 +162,9 @@ void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope
     } else {
       DecodedHeader decoded = decode_header_text(unfolded);
       if (decoded.malformed) {
-        message_.add_finding(core::malformed_finding("ヘッダー " + out.name + " の文字コードが壊れています",
-                                       "header " + out.name + " has broken encoding", raw, where));
+        message_.add_finding(
+            core::malformed_finding("ヘッダー " + out.name + " の文字コードが壊れています",
+                                    "header " + out.name + " has broken encoding", raw, where));
       }
       out.value = std::move(decoded.text);
       core::repair_utf8(unfolded, out.raw);
@@ -174,9 +176,9 @@ void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope
       if (!target.empty()) return;
       AddressList list_parsed = parse_address_list(raw);
       if (list_parsed.malformed) {
-        message_.add_finding(core::malformed_finding("ヘッダー " + out.name + " のアドレス表記が壊れています",
-                                       "header " + out.name + " has a malformed address list", raw,
-                                       where));
+        message_.add_finding(core::malformed_finding(
+            "ヘッダー " + out.name + " のアドレス表記が壊れています",
+            "header " + out.name + " has a malformed address list", raw, where));
       }
       target = std::move(list_parsed.mailboxes);
     };
@@ -184,13 +186,20 @@ void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope
       if (!acc.empty()) acc += ", ";
       acc += raw;
     };
-    if (is("From")) addresses(envelope.from);
-    else if (is("Sender")) addresses(envelope.sender);
-    else if (is("Reply-To")) addresses(envelope.reply_to);
-    else if (is("Return-Path")) addresses(envelope.return_path);
-    else if (is("To")) append_list(to_raw);
-    else if (is("Cc")) append_list(cc_raw);
-    else if (is("Bcc")) append_list(bcc_raw);
+    if (is("From"))
+      addresses(envelope.from);
+    else if (is("Sender"))
+      addresses(envelope.sender);
+    else if (is("Reply-To"))
+      addresses(envelope.reply_to);
+    else if (is("Return-Path"))
+      addresses(envelope.return_path);
+    else if (is("To"))
+      append_list(to_raw);
+    else if (is("Cc"))
+      append_list(cc_raw);
+    else if (is("Bcc"))
+      append_list(bcc_raw);
     else if (is("Subject")) {
       if (envelope.find("Subject") == nullptr) envelope.subject = out.value;
     } else if (is("Date")) {
@@ -230,16 +239,17 @@ void MessageBuilder::fill_envelope(GMimeObject* object, core::Envelope& envelope
   }
   if (senders > 1) {
     // Readers show only one sender; the others hide in plain sight.
-    message_.add_finding(core::malformed_finding("From に複数の差出人があります (" + std::to_string(senders) + " 件)",
-                                   "the From header names " + std::to_string(senders) + " senders",
-                                   second_sender, where));
+    message_.add_finding(core::malformed_finding(
+        "From に複数の差出人があります (" + std::to_string(senders) + " 件)",
+        "the From header names " + std::to_string(senders) + " senders", second_sender, where));
   }
   if (!to_raw.empty()) envelope.to = parse_address_list(to_raw).mailboxes;
   if (!cc_raw.empty()) envelope.cc = parse_address_list(cc_raw).mailboxes;
   if (!bcc_raw.empty()) envelope.bcc = parse_address_list(bcc_raw).mailboxes;
   if (envelope.date_raw.empty() == false && envelope.date.empty()) {
-    message_.add_finding(core::malformed_finding("Date ヘッダーを解釈できません", "the Date header cannot be parsed",
-                                   envelope.date_raw, where));
+    message_.add_finding(core::malformed_finding("Date ヘッダーを解釈できません",
+                                                 "the Date header cannot be parsed",
+                                                 envelope.date_raw, where));
   }
 }
 
@@ -261,8 +271,8 @@ void MessageBuilder::describe_part(GMimeObject* object, core::Part& out) {
   GMimeContentType* type = g_mime_object_get_content_type(object);
   const char* media = type != nullptr ? g_mime_content_type_get_media_type(type) : nullptr;
   const char* subtype = type != nullptr ? g_mime_content_type_get_media_subtype(type) : nullptr;
-  out.content_type = core::ascii_lower(std::string(media ? media : "text") + "/" +
-                                       (subtype ? subtype : "plain"));
+  out.content_type =
+      core::ascii_lower(std::string(media ? media : "text") + "/" + (subtype ? subtype : "plain"));
   std::string repaired;
   core::repair_utf8(out.content_type, repaired);
   out.content_type = std::move(repaired);
@@ -270,16 +280,17 @@ void MessageBuilder::describe_part(GMimeObject* object, core::Part& out) {
   ParsedField content_type = parse_field_with_params(entity_header(object, "Content-Type"));
   ParsedField disposition = parse_field_with_params(entity_header(object, "Content-Disposition"));
   if (content_type.malformed || disposition.malformed) {
-    message_.add_finding(core::malformed_finding("Content-Type / Content-Disposition のパラメーターが壊れています",
-                                   "broken Content-Type / Content-Disposition parameters",
-                                   entity_header(object, "Content-Type"), out.path));
+    message_.add_finding(
+        core::malformed_finding("Content-Type / Content-Disposition のパラメーターが壊れています",
+                                "broken Content-Type / Content-Disposition parameters",
+                                entity_header(object, "Content-Type"), out.path));
   }
   if (!content_type.value.empty() && content_type.value.find('/') == std::string::npos &&
       !GMIME_IS_MULTIPART(object) && !GMIME_IS_MESSAGE_PART(object)) {
     // RFC 2045 5.2: an invalid Content-Type means text/plain.
-    message_.add_finding(core::malformed_finding("Content-Type が不正です (text/plain として扱います)",
-                                   "invalid Content-Type (treated as text/plain)", content_type.value,
-                                   out.path));
+    message_.add_finding(core::malformed_finding(
+        "Content-Type が不正です (text/plain として扱います)",
+        "invalid Content-Type (treated as text/plain)", content_type.value, out.path));
     out.content_type = "text/plain";
   }
   out.charset = canonical_charset(content_type.param("charset"));
@@ -287,7 +298,8 @@ void MessageBuilder::describe_part(GMimeObject* object, core::Part& out) {
   std::string filename(disposition.param("filename"));
   if (filename.empty()) filename = content_type.param("name");
   out.filename = std::move(filename);
-  std::string cte = core::ascii_lower(core::trim(entity_header(object, "Content-Transfer-Encoding")));
+  std::string cte =
+      core::ascii_lower(core::trim(entity_header(object, "Content-Transfer-Encoding")));
   core::repair_utf8(cte, out.transfer_encoding);
   auto ids = parse_message_ids(entity_header(object, "Content-ID"));
   if (!ids.empty()) out.content_id = ids.front();
@@ -315,18 +327,17 @@ void MessageBuilder::decode_text(core::Part& out) {
   if (decoded.invalid > 0) {
     message_.add_finding(
         core::malformed_finding("本文に " + decoded.charset + " として読めないバイトがあります (" +
-                      std::to_string(decoded.invalid) + " 箇所)",
-                  "the body has " + std::to_string(decoded.invalid) +
-                      " byte sequences invalid in " + decoded.charset,
-                  out.charset, out.path));
+                                    std::to_string(decoded.invalid) + " 箇所)",
+                                "the body has " + std::to_string(decoded.invalid) +
+                                    " byte sequences invalid in " + decoded.charset,
+                                out.charset, out.path));
   }
   if (decoded.label_mismatch) {
-    message_.add_finding(Finding{std::string(core::kParseMalformed), Severity::info,
-                                 "本文の文字コード表記 (" + out.charset + ") と実際 (" +
-                                     decoded.charset + ") が異なります",
-                                 "the body is labelled " + out.charset + " but is " +
-                                     decoded.charset,
-                                 out.charset, out.path});
+    message_.add_finding(Finding{
+        std::string(core::kParseMalformed), Severity::info,
+        "本文の文字コード表記 (" + out.charset + ") と実際 (" + decoded.charset + ") が異なります",
+        "the body is labelled " + out.charset + " but is " + decoded.charset, out.charset,
+        out.path});
   }
   if (out.content_type == "text/html") {
     HtmlText html = html_to_text(out.text);
@@ -349,6 +360,24 @@ std::string read_stream(GMimeStream* stream) {
   return bytes;
 }
 
+// The bytes of a part's content without copying them: the parser reads from a memory stream,
+// and a part's content is a window onto its buffer. `held` keeps a copy only when the stream is
+// of another kind.
+std::string_view stream_bytes(GMimeStream* stream, std::string& held) {
+  if (GMIME_IS_STREAM_MEM(stream)) {
+    GByteArray* array = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));
+    gint64 size = array == nullptr ? -1 : static_cast<gint64>(array->len);
+    gint64 start = stream->bound_start;
+    gint64 end = stream->bound_end < 0 ? size : stream->bound_end;
+    if (array != nullptr && start >= 0 && start <= end && end <= size) {
+      return {reinterpret_cast<const char*>(array->data) + start,
+              static_cast<std::size_t>(end - start)};
+    }
+  }
+  held = read_stream(stream);
+  return held;
+}
+
 void MessageBuilder::fill_leaf(GMimePart* part, core::Part& out) {
   GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
   if (wrapper == nullptr) return;
@@ -357,20 +386,23 @@ void MessageBuilder::fill_leaf(GMimePart* part, core::Part& out) {
   if (encoding == GMIME_CONTENT_ENCODING_BASE64) {
     // Our own decoder: GMime's drops the last bytes of unpadded base64, which changes the
     // attachment's hash (an evasion of hash matching).
-    std::string encoded = read_stream(g_mime_data_wrapper_get_stream(wrapper));
+    std::string held;
+    std::string_view encoded = stream_bytes(g_mime_data_wrapper_get_stream(wrapper), held);
     if (!decode_base64_lenient(encoded, decoded, /*stop_at_padding=*/true)) {
-      message_.add_finding(core::malformed_finding("base64 に不正な文字があります", "the base64 content has invalid characters",
-                                     {}, out.path));
+      message_.add_finding(core::malformed_finding("base64 に不正な文字があります",
+                                                   "the base64 content has invalid characters", {},
+                                                   out.path));
     }
-  } else if (encoding == GMIME_CONTENT_ENCODING_DEFAULT || encoding == GMIME_CONTENT_ENCODING_7BIT ||
-             encoding == GMIME_CONTENT_ENCODING_8BIT || encoding == GMIME_CONTENT_ENCODING_BINARY) {
+  } else if (encoding == GMIME_CONTENT_ENCODING_DEFAULT ||
+             encoding == GMIME_CONTENT_ENCODING_7BIT || encoding == GMIME_CONTENT_ENCODING_8BIT ||
+             encoding == GMIME_CONTENT_ENCODING_BINARY) {
     decoded = read_stream(g_mime_data_wrapper_get_stream(wrapper));
   } else {
     // Quoted-printable and uuencode through GMime's filters.
     GObjectPtr<GMimeStream> sink(g_mime_stream_mem_new());
     if (g_mime_data_wrapper_write_to_stream(wrapper, sink.ptr) < 0) {
-      message_.add_finding(core::malformed_finding("パートを復号できません", "the part cannot be decoded", {},
-                                     out.path));
+      message_.add_finding(core::malformed_finding("パートを復号できません",
+                                                   "the part cannot be decoded", {}, out.path));
       return;
     }
     GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(sink.ptr));
@@ -384,7 +416,8 @@ void MessageBuilder::fill_leaf(GMimePart* part, core::Part& out) {
       message_.add_finding(core::limit_finding("decoded_bytes", limits_.decoded_bytes, out.path));
       decoded_limit_reported_ = true;
     }
-    std::uint64_t room = limits_.decoded_bytes > decoded_total_ ? limits_.decoded_bytes - decoded_total_ : 0;
+    std::uint64_t room =
+        limits_.decoded_bytes > decoded_total_ ? limits_.decoded_bytes - decoded_total_ : 0;
     content = content.substr(0, room);
     out.content_truncated = true;
   }
@@ -445,7 +478,8 @@ void MessageBuilder::walk(GMimeObject* root) {
     // its children replace that 0, as IMAP numbers them.
     auto child_path = [&](int n) {
       if (item.path == "0") return std::to_string(n);
-      if (item.path.ends_with(".0")) return item.path.substr(0, item.path.size() - 1) + std::to_string(n);
+      if (item.path.ends_with(".0"))
+        return item.path.substr(0, item.path.size() - 1) + std::to_string(n);
       return item.path + "." + std::to_string(n);
     };
     if (GMIME_IS_MULTIPART(item.object)) {
@@ -454,8 +488,8 @@ void MessageBuilder::walk(GMimeObject* root) {
       int count = g_mime_multipart_get_count(multipart);
       // Reverse push keeps pre-order.
       for (int i = count - 1; i >= 0; --i) {
-        stack.push_back({g_mime_multipart_get_part(multipart, i), index, item.depth + 1,
-                         child_path(i + 1)});
+        stack.push_back(
+            {g_mime_multipart_get_part(multipart, i), index, item.depth + 1, child_path(i + 1)});
       }
     } else if (GMIME_IS_MESSAGE_PART(item.object)) {
       GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(item.object));
@@ -481,13 +515,13 @@ void MessageBuilder::walk(GMimeObject* root) {
 // the CR of a CRLF before a close delimiter at the very end).
 GByteArray* prepare_for_gmime(std::string_view raw, core::Message& message) {
   std::size_t start = 0;
-  while (start < raw.size() && (raw[start] == ' ' || raw[start] == '\t' || raw[start] == '\r' ||
-                                raw[start] == '\n')) {
+  while (start < raw.size() &&
+         (raw[start] == ' ' || raw[start] == '\t' || raw[start] == '\r' || raw[start] == '\n')) {
     ++start;
   }
   if (start > 0 && start < raw.size()) {
-    message.add_finding(core::malformed_finding("ヘッダーの前に空行があります", "blank lines precede the headers",
-                                  raw.substr(0, start)));
+    message.add_finding(core::malformed_finding(
+        "ヘッダーの前に空行があります", "blank lines precede the headers", raw.substr(0, start)));
   }
   std::string_view body = raw.substr(start);
   GByteArray* buffer = g_byte_array_sized_new(static_cast<guint>(body.size() + 3));
@@ -500,7 +534,8 @@ GByteArray* prepare_for_gmime(std::string_view raw, core::Message& message) {
   constexpr std::string_view kBoundaryParam = "oundary=\"";
   std::size_t line_start = 0;
   std::size_t scanned_to = 0;
-  for (std::size_t pos = 0; (pos = core::find_bytes(body, kBoundaryParam, pos)) != std::string_view::npos;
+  for (std::size_t pos = 0;
+       (pos = core::find_bytes(body, kBoundaryParam, pos)) != std::string_view::npos;
        pos += kBoundaryParam.size()) {
     if (pos < copied) continue;  // inside a header already repaired
     // Line starts are tracked forwards (each byte looked at once): searching back from every
@@ -524,7 +559,8 @@ GByteArray* prepare_for_gmime(std::string_view raw, core::Message& message) {
         closed = true;
         break;
       }
-      if (c == '\n' && !(line_end + 1 < body.size() && (body[line_end + 1] == ' ' || body[line_end + 1] == '\t'))) {
+      if (c == '\n' && !(line_end + 1 < body.size() &&
+                         (body[line_end + 1] == ' ' || body[line_end + 1] == '\t'))) {
         break;
       }
       ++line_end;
@@ -538,11 +574,12 @@ GByteArray* prepare_for_gmime(std::string_view raw, core::Message& message) {
   }
   append(body.substr(copied));
   if (repaired) {
-    message.add_finding(core::malformed_finding("boundary パラメーターの引用符が閉じていません (補って解析しました)",
-                                  "a boundary parameter's quote is not closed (repaired to read the parts)",
-                                  {}));
+    message.add_finding(core::malformed_finding(
+        "boundary パラメーターの引用符が閉じていません (補って解析しました)",
+        "a boundary parameter's quote is not closed (repaired to read the parts)", {}));
   }
-  if (!body.empty() && body.back() != '\n') append(body.find("\r\n") != std::string_view::npos ? "\r\n" : "\n");
+  if (!body.empty() && body.back() != '\n')
+    append(body.find("\r\n") != std::string_view::npos ? "\r\n" : "\n");
   return buffer;
 }
 
@@ -553,8 +590,7 @@ void initialize() {
   std::call_once(once, [] { g_mime_init(); });
 }
 
-core::Message parse_message(std::string_view raw, std::string locator,
-                            const core::Limits& limits) {
+core::Message parse_message(std::string_view raw, std::string locator, const core::Limits& limits) {
   initialize();
   core::Message message;
   message.locator = std::move(locator);
@@ -566,7 +602,8 @@ core::Message parse_message(std::string_view raw, std::string locator,
   }
 
   // The stream owns the prepared copy.
-  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_byte_array(prepare_for_gmime(raw, message)));
+  GObjectPtr<GMimeStream> stream(
+      g_mime_stream_mem_new_with_byte_array(prepare_for_gmime(raw, message)));
   GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.ptr));
   g_mime_parser_set_format(parser.ptr, GMIME_FORMAT_MESSAGE);
   g_mime_parser_set_respect_content_length(parser.ptr, FALSE);
@@ -581,7 +618,8 @@ core::Message parse_message(std::string_view raw, std::string locator,
 
   if (parsed.ptr == nullptr) {
     message.add_finding(core::malformed_finding("メールとして解析できません (ヘッダーがありません)",
-                                  "cannot be parsed as a mail (no header block)", raw));
+                                                "cannot be parsed as a mail (no header block)",
+                                                raw));
     return message;
   }
   MessageBuilder builder(message, limits);
