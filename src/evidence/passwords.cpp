@@ -39,6 +39,14 @@ constexpr std::array kLabels{
     Label{"pw", true},
 };
 
+// The first byte of some label: every other position is passed over at once (this scan runs
+// over every body of a mailbox).
+constexpr std::array<bool, 256> kLabelFirstBytes = [] {
+  std::array<bool, 256> first{};
+  for (const Label& label : kLabels) first[static_cast<unsigned char>(label.text.front())] = true;
+  return first;
+}();
+
 struct QuotePair {
   std::string_view open, close;
 };
@@ -224,6 +232,10 @@ std::vector<std::string> password_candidates(std::string_view text) {
     int labels_seen = 0;
     std::size_t pos = 0;
     while (pos < lower.size() && labels_seen < kMaxLabelsPerLine) {
+      if (!kLabelFirstBytes[static_cast<unsigned char>(lower[pos])]) {
+        ++pos;
+        continue;
+      }
       const Label* label = nullptr;
       for (const Label& candidate : kLabels) {
         if (std::string_view(lower).substr(pos).starts_with(candidate.text) &&
