@@ -109,7 +109,9 @@ int run_analyze(const AnalyzeOptions& options) {
   // A mail and, after it, the mails attached to it, each as a report of its own.
   std::function<void(const verdict::Analysis&)> emit = [&](const verdict::Analysis& analysis) {
     campaign.add(analysis);
-    if (!options.notices.out_dir.empty()) {
+    // A notice tells of the suspicious mails only (the campaign carries the counts), so only
+    // those are kept: memory follows the suspicious mails, not the size of the mailbox.
+    if (!options.notices.out_dir.empty() && analysis.verdict.suspicious) {
       notice_messages.push_back(report::analysis_to_json(analysis, lang));
     }
     if (json) {
