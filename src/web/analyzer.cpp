@@ -69,6 +69,19 @@ std::unique_ptr<Analyzer> Analyzer::with_profile(profile::Profile profile) const
 
 nlohmann::ordered_json Analyzer::analyze(const std::vector<Upload>& uploads, report::Lang lang,
                                          const AnalyzeHooks& hooks) const {
+  auto each_upload = [&](const std::function<void(const Upload&)>& visit) {
+    for (const auto& upload : uploads) visit(upload);
+  };
+  return run(each_upload, lang, hooks, true);
+}
+
+nlohmann::ordered_json Analyzer::campaign(const UploadSource& source,
+                                          const AnalyzeHooks& hooks) const {
+  return run(source, report::Lang::en, hooks, false)["campaign"];
+}
+
+nlohmann::ordered_json Analyzer::run(const UploadSource& source, report::Lang lang,
+                                     const AnalyzeHooks& hooks, bool keep_messages) const {
   const core::Limits& limits = shared_->limits;
   report::Campaign campaign(&matcher_.profile(), shared_->contacts ? &*shared_->contacts : nullptr);
   auto messages = nlohmann::ordered_json::array();
@@ -77,7 +90,7 @@ nlohmann::ordered_json Analyzer::analyze(const std::vector<Upload>& uploads, rep
   // A mail and, after it, the mails attached to it, each a report of its own (as `analyze`).
   std::function<void(const verdict::Analysis&)> add = [&](const verdict::Analysis& analysis) {
     campaign.add(analysis);
-    messages.push_back(report::analysis_to_json(analysis, lang));
+    if (keep_messages) messages.push_back(report::analysis_to_json(analysis, lang));
     for (const auto& inner : analysis.attached) add(inner);
   };
   ingest::Options options;
@@ -103,10 +116,10 @@ nlohmann::ordered_json Analyzer::analyze(const std::vector<Upload>& uploads, rep
                 {{"source", std::move(item.locator)}, {"reason", ingest::to_string(item.reason)}});
           },
   };
-  for (const auto& upload : uploads) {
+  source([&](const Upload& upload) {
     std::ispanstream in(std::span<const char>(upload.bytes.data(), upload.bytes.size()));
     ingest::read_stream(in, upload.name, upload.bytes.size(), options, visitor);
-  }
+  });
   if (hooks.logs != nullptr) campaign.add_logs(*hooks.logs);
   nlohmann::ordered_json result{
       {"tool", "emotriage"}, {"version", EMOTRIAGE_VERSION}, {"command", "analyze"}};

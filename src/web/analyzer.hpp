@@ -52,6 +52,11 @@ class Analyzer {
 
   nlohmann::ordered_json analyze(const std::vector<Upload>& uploads, report::Lang lang,
                                  const AnalyzeHooks& hooks = {}) const;
+  // Calls its argument once per upload; the upload may be dropped after the call.
+  using UploadSource = std::function<void(const std::function<void(const Upload&)>&)>;
+  // Only the campaign (English) across the uploads `source` gives one at a time: a case's view of
+  // a whole imported mailbox holds one mail at a time, not all of them with their reports.
+  nlohmann::ordered_json campaign(const UploadSource& source, const AnalyzeHooks& hooks) const;
   // `emotriage logs` over uploaded files (plain or gzip; a rotated set ordered by name).
   std::expected<logs::LogReport, std::string> analyze_logs(
       const std::vector<Upload>& uploads) const;
@@ -62,6 +67,10 @@ class Analyzer {
   std::unique_ptr<Analyzer> with_profile(profile::Profile profile) const;
 
  private:
+  // The analyses behind analyze() and campaign(); each message's report is kept only when
+  // `keep_messages`.
+  nlohmann::ordered_json run(const UploadSource& source, report::Lang lang,
+                             const AnalyzeHooks& hooks, bool keep_messages) const;
   struct Shared {
     std::optional<intel::YaraRules> yara;
     std::optional<report::AbuseContacts> contacts;

@@ -170,19 +170,26 @@ std::expected<Json, Answer> CaseApi::campaign(cases::Store& store, const cases::
         cached->second.analyzer == analyzer.id())
       return cached->second.campaign;
   }
-  std::vector<Upload> originals;
-  for (const auto& message : data.messages) {
-    if (!message.part.empty()) continue;  // an attached mail is read again with its carrier
-    auto bytes = store.original(message.sha256);
-    if (!bytes) return std::unexpected(ledger_failure(bytes.error()));
-    std::string locator =
-        message.sightings.empty() ? message.sha256 : message.sightings.front().locator;
-    originals.push_back({std::move(locator), std::move(*bytes)});
-  }
+  // One original at a time from the ledger: a case imported from a whole mailbox is not held.
+  std::optional<core::Error> failed;
+  auto each_original = [&](const std::function<void(const Upload&)>& visit) {
+    for (const auto& message : data.messages) {
+      if (!message.part.empty()) continue;  // an attached mail is read again with its carrier
+      auto bytes = store.original(message.sha256);
+      if (!bytes) {
+        failed = bytes.error();
+        return;
+      }
+      std::string locator =
+          message.sightings.empty() ? message.sha256 : message.sightings.front().locator;
+      visit(Upload{std::move(locator), std::move(*bytes)});
+    }
+  };
   const logs::LogReport logs = stored_log_report(data.log_accounts);
   AnalyzeHooks hooks;
   if (!data.log_accounts.empty()) hooks.logs = &logs;
-  Json campaign = analyzer.analyze(originals, report::Lang::en, hooks)["campaign"];
+  Json campaign = analyzer.campaign(each_original, hooks);
+  if (failed) return std::unexpected(ledger_failure(*failed));
   std::lock_guard lock(cache_mutex_);
   cache_[data.name] = {data.messages.size(), data.log_accounts.size(), analyzer.id(), campaign};
   return campaign;
