@@ -69,6 +69,9 @@ struct Server::Impl {
   ServerOptions options;
   mutable std::mutex analyzer_mutex;
   std::shared_ptr<const Analyzer> current;
+  // Held from writing a profile to making it current, so two saves at once end with the file and
+  // the analyses on the same profile.
+  std::mutex profile_save_mutex;
   CaseApi cases{options.db_path};
   ProfileApi profile{options.profile_path};
   std::string access_token = random_token();
@@ -234,6 +237,7 @@ struct Server::Impl {
   // PUT /api/profile: the TOML (text/plain) or the form's data (application/json).
   void save_profile(const httplib::Request& request, httplib::Response& response) {
     const std::string type = request.get_header_value("Content-Type");
+    std::lock_guard saving(profile_save_mutex);
     std::expected<profile::Profile, Answer> saved;
     if (type.starts_with("text/plain")) {
       saved = profile.save(request.body);
