@@ -22,6 +22,8 @@ using namespace std::string_view_literals;
 
 // libmagic reads at most this much; every signature it needs for our types is near the start.
 constexpr std::size_t kMagicBytes = 256u << 10;
+// The zip end-of-central-directory record and its longest comment.
+constexpr std::size_t kZipEndWindow = 22 + 65535;
 // Text-format checks (scripts, html, mail headers) look at this head only.
 constexpr std::size_t kTextHeadBytes = 64u << 10;
 // Central directory entries looked at to tell OOXML from a plain zip.
@@ -289,23 +291,38 @@ std::string signature_type(std::string_view bytes, std::string_view extension) {
                   "ELF"))
     return "elf";
   if (at(bytes, 257, "ustar")) return "tar";
-  // The common pictures by their own signatures: libmagic took a tenth of the analysis time,
-  // most of it on photos and screenshots, to say "image".
-  if (starts_with(bytes, "\xff\xd8\xff") || starts_with(bytes, "\x89PNG\r\n\x1a\n") ||
-      starts_with(bytes, "GIF87a") || starts_with(bytes, "GIF89a") ||
-      (starts_with(bytes, "RIFF") && at(bytes, 8, "WEBP")) || starts_with(bytes, "II*\0"sv) ||
-      starts_with(bytes, "MM\0*"sv) ||
-      (at(bytes, 4, "ftyp") && (at(bytes, 8, "heic") || at(bytes, 8, "heix") ||
-                                at(bytes, 8, "mif1") || at(bytes, 8, "avif")))) {
-    return "image";
+  // A zip behind a prefix (junk put in front of it, a stub that is not a PE): its end record
+  // lies in the last 64 KiB + 22 bytes, which is where libarchive reads it from.
+  std::size_t tail = bytes.size() > kZipEndWindow ? bytes.size() - kZipEndWindow : 0;
+  if (core::find_bytes(bytes.substr(tail), "PK\x05\x06") != std::string_view::npos) {
+    return zip_type(bytes, extension);
   }
   return {};
 }
 
+// The common pictures by their own signatures: libmagic took a tenth of the analysis time, most
+// of it on photos and screenshots, to say "image". Asked only of binary bytes: a picture
+// signature in front of text (a GIF/JScript polyglot, a .bat whose first line cmd.exe skips)
+// stays text and goes to the script checks.
+bool is_picture(std::string_view bytes) {
+  return starts_with(bytes, "\xff\xd8\xff") || starts_with(bytes, "\x89PNG\r\n\x1a\n") ||
+         starts_with(bytes, "GIF87a") || starts_with(bytes, "GIF89a") ||
+         (starts_with(bytes, "RIFF") && at(bytes, 8, "WEBP")) || starts_with(bytes, "II*\0"sv) ||
+         starts_with(bytes, "MM\0*"sv) ||
+         (at(bytes, 4, "ftyp") && (at(bytes, 8, "heic") || at(bytes, 8, "heix") ||
+                                   at(bytes, 8, "mif1") || at(bytes, 8, "avif")));
+}
+
 // Random-looking bytes (compressed or encrypted data) with none of our signatures: libmagic
-// spends about a millisecond on its rules to answer "application/octet-stream", and every type
-// it could name there that we use is already recognised above.
+// spends about a millisecond on its rules to answer "application/octet-stream". An archive
+// behind a prefix (a self-extractor, junk put in front of a zip) is still left to libmagic,
+// which finds it inside the window it reads.
 bool looks_random(std::string_view bytes) {
+  std::string_view window = bytes.substr(0, kMagicBytes);
+  for (std::string_view archive : {"PK\x03\x04"sv, "PK\x05\x06"sv, "Rar!\x1a\x07"sv,
+                                   "7z\xbc\xaf\x27\x1c"sv, "MSCF\0\0\0\0"sv}) {
+    if (core::find_bytes(window, archive) != std::string_view::npos) return false;
+  }
   std::string_view head = bytes.substr(0, 4096);
   if (head.size() < 1024) return false;
   std::array<std::uint32_t, 256> counts{};
@@ -443,9 +460,14 @@ std::string detect_type(std::string_view bytes, std::string_view name) {
   if (std::string type = text_format(bytes, extension); !type.empty()) return type;
   // libmagic spends milliseconds of regular expressions on text and tells nothing the checks
   // above did not: text goes straight to the script checks.
-  std::string type = looks_textual(bytes)  ? "text"
-                     : looks_random(bytes) ? std::string()
-                                           : from_magic(magic_mime_type(bytes));
+  std::string type;
+  if (looks_textual(bytes)) {
+    type = "text";
+  } else if (is_picture(bytes)) {
+    type = "image";
+  } else if (!looks_random(bytes)) {
+    type = from_magic(magic_mime_type(bytes));
+  }
   if (type == "text") {
     if (std::string script = script_by_extension(extension); !script.empty()) return script;
     if (std::string script = script_by_content(bytes); !script.empty()) return script;

@@ -50,25 +50,43 @@ TEST(DetectType, BinarySignatures) {
        "ELF\x02\x01\x01" +
            std::string(64, '\0'),
        "elf"},
-      {"\xff\xd8\xff\xe0\0\x10JFIF\0"s + std::string(64, '\x80'), "image"},
-      {"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"s + std::string(64, '\x80'), "image"},
-      {"GIF89a" + std::string(64, '\x80'), "image"},
-      {"II*\0"s + std::string(64, '\x80'), "image"},
-      {"\0\0\0\x18" "ftypheic"s + std::string(64, '\x80'), "image"},
-      {"RIFF\x24\0\0\0WEBPVP8 "s + std::string(64, '\x80'), "image"},
+      {"\xff\xd8\xff\xe0\0\x10JFIF\0"s + std::string(64, '\0'), "image"},
+      {"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"s + std::string(64, '\0'), "image"},
+      {"GIF89a" + std::string(64, '\0'), "image"},
+      {"II*\0"s + std::string(64, '\0'), "image"},
+      {"\0\0\0\x18"
+       "ftypheic"s +
+           std::string(64, '\0'),
+       "image"},
+      {"RIFF\x24\0\0\0WEBPVP8 "s + std::string(64, '\0'), "image"},
       {"", "empty"},
   };
   for (const auto& c : cases) EXPECT_EQ(detect_type(c.bytes, "x.bin"), c.expected) << c.expected;
 }
 
-TEST(DetectType, RandomBytesWithoutSignatureAreUnknownButAMzHeadIsNot) {
+TEST(DetectType, RandomBytesWithoutSignatureAreUnknownButAPrefixedZipIsAZip) {
   std::mt19937 random(7);
   std::string noise(31000, '\0');
   for (char& c : noise) c = static_cast<char>(random());
   EXPECT_EQ(detect_type(noise, "drawing.dwg"), "unknown");
+  // A zip behind random bytes (a self-extractor, junk in front) is still found by libmagic.
+  std::string prefixed = noise.substr(0, 5000) + make_zip({{"a.js", "WScript.Echo(1);"}});
+  EXPECT_EQ(detect_type(prefixed, "invoice.zip"), "zip");
   // Low entropy without our signatures still goes to libmagic (a DOS program here).
   std::string dos = "MZ" + std::string(2000, '\0') + std::string(2000, '\x90');
   EXPECT_EQ(detect_type(dos, "x.bin"), "pe");
+}
+
+TEST(DetectType, PictureSignatureInFrontOfTextIsStillAScript) {
+  // GIF/JScript polyglots, a .bat whose first line cmd.exe skips, an HTA found anywhere.
+  EXPECT_EQ(
+      detect_type("GIF89a=1;var s=new ActiveXObject('WScript.Shell');s.Run('calc');", "invoice.js"),
+      "js");
+  EXPECT_EQ(detect_type("GIF89a\r\n@echo off\r\npowershell -enc AAAA\r\n", "scan.bat"), "bat");
+  EXPECT_EQ(detect_type("GIF89a\r\n<html><head><hta:application id=x></head></html>", "scan.hta"),
+            "hta");
+  EXPECT_EQ(detect_type("GIF89a\x01\0\x01\0\x80\0\0\0\0\0\xff\xff\xff!\xf9\x04"s, "a.gif"),
+            "image");
 }
 
 TEST(DetectType, ScriptsByContentAndName) {
