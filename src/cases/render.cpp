@@ -99,8 +99,7 @@ Counts count(const CaseData& data) {
       if (counts.last_seen.empty() || m.date > counts.last_seen) counts.last_seen = m.date;
     }
   }
-  counts.open =
-      static_cast<std::size_t>(std::ranges::count(data.items, Status::todo, &Item::status));
+  counts.open = data.open_items();
   return counts;
 }
 

@@ -4,6 +4,7 @@
 // Every write is one transaction: a killed process loses at most the write in flight, and several
 // processes may write the same case at once.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -99,6 +100,11 @@ struct CaseData {
   std::vector<Item> items;              // checklist order
   std::vector<Event> events;
   std::vector<LogAccount> log_accounts;  // in the order they were stored
+
+  // Checklist items still to do.
+  std::size_t open_items() const {
+    return static_cast<std::size_t>(std::ranges::count(items, Status::todo, &Item::status));
+  }
 };
 
 class Store {

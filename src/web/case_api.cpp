@@ -203,8 +203,7 @@ Answer CaseApi::page(const std::string& name, const Analyzer& analyzer, report::
   auto across = campaign(*opened->store, data, analyzer);
   if (!across) return across.error();
   Json page = cases::case_json(data, lang, true);
-  std::size_t open = 0;
-  for (const auto& item : data.items) open += item.status == cases::Status::todo ? 1 : 0;
+  const std::size_t open = data.open_items();
   page["progress"] = {{"done", data.items.size() - open}, {"total", data.items.size()}};
   page["campaign"] = std::move(*across);
   Json log_accounts = Json::array();
