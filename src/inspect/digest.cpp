@@ -3,6 +3,8 @@
 #include <fuzzy.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
 #include <limits>
@@ -10,7 +12,6 @@
 
 #include "core/hash.hpp"
 #include "inspect/names.hpp"
-#include "inspect/types.hpp"
 
 namespace emotriage::inspect {
 
@@ -122,8 +123,10 @@ void digest_whole(std::string_view bytes, core::Attachment& node) {
 
 void fuzzy_hash_if_code(std::string_view bytes, core::Attachment& node) {
   const std::string& type = node.detected_type;
-  bool code = (is_office_type(type) && type != "pdf") || is_executable_type(type) ||
-              type == "lnk" || type == "onenote" || type == "html";
+  // Macro-free OOXML (docx, xlsx, pptx) is left out: a zip of XML with no code of its own.
+  static constexpr std::array<std::string_view, 12> kCodeTypes = {
+      "ole", "doc", "xls", "ppt", "docm", "xlsm", "xlsb", "pptm", "rtf", "onenote", "lnk", "html"};
+  bool code = std::ranges::find(kCodeTypes, type) != kCodeTypes.end() || is_executable_type(type);
   if (!code || bytes.size() > std::numeric_limits<std::uint32_t>::max()) return;
   char ssdeep[FUZZY_MAX_RESULT];
   if (fuzzy_hash_buf(reinterpret_cast<const unsigned char*>(bytes.data()),

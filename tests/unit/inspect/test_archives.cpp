@@ -262,6 +262,18 @@ TEST(InspectArchive, SsdeepOnlyForTypesThatCarryCode) {
   EXPECT_TRUE(inspect_bytes("%PDF-1.7\n" + std::string(3000, 'q'), "a.pdf", Options{})
                   .attachments[0]
                   .ssdeep.empty());
+  // Macro-free OOXML is a zip of XML (none); with a VBA project it carries code (one).
+  std::string types = "<Types>" + std::string(3000, ' ') + "</Types>";
+  std::string docx = make_zip({{"[Content_Types].xml", types}, {"word/document.xml", kText}});
+  const core::Attachment plain = inspect_bytes(docx, "a.docx", Options{}).attachments[0];
+  EXPECT_EQ(plain.detected_type, "docx");
+  EXPECT_TRUE(plain.ssdeep.empty());
+  std::string docm = make_zip({{"[Content_Types].xml", types},
+                               {"word/document.xml", kText},
+                               {"word/vbaProject.bin", std::string(3000, 'v')}});
+  const core::Attachment macro = inspect_bytes(docm, "a.docm", Options{}).attachments[0];
+  EXPECT_EQ(macro.detected_type, "docm");
+  EXPECT_FALSE(macro.ssdeep.empty());
 }
 
 TEST(InspectArchive, OrdinaryLargeMemberIsNotPadding) {
