@@ -9,8 +9,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static constexpr std::array<std::string_view, 12> kLabels = {
-      "", "iso-2022-jp", "shift_jis", "euc-jp", "utf-8", "us-ascii", "windows-1252",
-      "koi8-r", "utf-16", "utf-7", "gb2312", "x-unknown"};
+      "",       "iso-2022-jp", "shift_jis", "euc-jp", "utf-8",    "us-ascii", "windows-1252",
+      "koi8-r", "utf-16",      "utf-7",     "gb2312", "x-unknown"};
   if (size == 0) return 0;
   std::string_view label = kLabels[data[0] % kLabels.size()];
   std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);

@@ -13,12 +13,12 @@ enum class Severity { info, low, medium, high };
 std::string_view to_string(Severity severity);
 
 struct Finding {
-  std::string id;           // e.g. "parse.malformed"
+  std::string id;  // e.g. "parse.malformed"
   Severity severity = Severity::info;
   std::string message_ja;
   std::string message_en;
-  std::string evidence;     // header line, decoded text excerpt, limit name ...
-  std::string part;         // MIME part path ("2.1"), empty for the whole message
+  std::string evidence;  // header line, decoded text excerpt, limit name ...
+  std::string part;      // MIME part path ("2.1"), empty for the whole message
 };
 
 // Stable ids used by the parsing stages.

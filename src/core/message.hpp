@@ -48,12 +48,12 @@ struct AuthResult {
 };
 
 struct DkimSignature {
-  std::string domain;     // d=
-  std::string selector;   // s=
-  std::string algorithm;  // a=
-  std::string canonicalization;       // c=
+  std::string domain;                       // d=
+  std::string selector;                     // s=
+  std::string algorithm;                    // a=
+  std::string canonicalization;             // c=
   std::vector<std::string> signed_headers;  // h=
-  std::string identity;   // i=
+  std::string identity;                     // i=
 };
 
 // Headers of a message, top-level or attached (message/rfc822).
@@ -61,7 +61,7 @@ struct Envelope {
   std::vector<Header> headers;
   std::vector<Mailbox> from, sender, reply_to, to, cc, bcc, return_path;
   std::string subject;
-  std::string date;      // ISO 8601 with the sender's offset; empty if absent or unparsable
+  std::string date;  // ISO 8601 with the sender's offset; empty if absent or unparsable
   std::string date_raw;
   std::string message_id, in_reply_to;
   std::vector<std::string> references;
@@ -79,31 +79,31 @@ struct Part {
   std::string path;
   int parent = -1;  // index in Message::parts, -1 for the root
   int depth = 0;
-  std::string content_type;  // lower case "type/subtype"
-  std::string charset;       // declared, lower case; may lie
+  std::string content_type;     // lower case "type/subtype"
+  std::string charset;          // declared, lower case; may lie
   std::string decoded_charset;  // charset actually used to decode the text
-  std::string disposition;   // lower case, empty if absent
-  std::string filename;      // decoded (RFC 2231 / RFC 2047 / quoted encoded word)
+  std::string disposition;      // lower case, empty if absent
+  std::string filename;         // decoded (RFC 2231 / RFC 2047 / quoted encoded word)
   std::string transfer_encoding;
   std::string content_id;
   std::string description;
   bool is_multipart = false;
-  bool is_attachment = false;   // a leaf that is not an inline text body
+  bool is_attachment = false;  // a leaf that is not an inline text body
   std::uint64_t decoded_size = 0;
-  std::string sha256;           // of the decoded content, leaves only
-  std::string content;          // transfer-decoded bytes (leaves; bounded by Limits)
+  std::string sha256;   // of the decoded content, leaves only
+  std::string content;  // transfer-decoded bytes (leaves; bounded by Limits)
   bool content_truncated = false;
-  std::string text;             // text/* leaves as UTF-8 (bounded by Limits::text_bytes)
-  std::string html_text;        // text/html rendered to plain text (never to a screen)
-  std::vector<std::string> links;  // href/src targets of an HTML part
+  std::string text;                   // text/* leaves as UTF-8 (bounded by Limits::text_bytes)
+  std::string html_text;              // text/html rendered to plain text (never to a screen)
+  std::vector<std::string> links;     // href/src targets of an HTML part
   std::unique_ptr<Envelope> message;  // message/rfc822: the attached message's headers
 };
 
 struct Message {
-  std::string locator;       // "mail/1.eml", "box.mbox#1234", "Maildir/cur/x"
-  std::uint64_t size = 0;    // raw bytes (before any cut)
-  std::string sha256;        // of the raw bytes read
-  std::string raw;           // the raw bytes read, only when asked for (app::BatchOptions::keep_raw)
+  std::string locator;     // "mail/1.eml", "box.mbox#1234", "Maildir/cur/x"
+  std::uint64_t size = 0;  // raw bytes (before any cut)
+  std::string sha256;      // of the raw bytes read
+  std::string raw;         // the raw bytes read, only when asked for (app::BatchOptions::keep_raw)
   Envelope envelope;
   std::vector<Part> parts;
   std::vector<Finding> findings;

@@ -6,7 +6,9 @@
 
 namespace emotriage::core {
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
 
 std::string ascii_lower(std::string_view text) {
   std::string out(text);
@@ -136,7 +138,8 @@ std::size_t count_replacement_chars(std::string_view utf8) {
 
 std::size_t find_bytes(std::string_view haystack, std::string_view needle, std::size_t from) {
   if (from > haystack.size()) return std::string_view::npos;
-  const void* hit = memmem(haystack.data() + from, haystack.size() - from, needle.data(), needle.size());
+  const void* hit =
+      memmem(haystack.data() + from, haystack.size() - from, needle.data(), needle.size());
   if (hit == nullptr) return std::string_view::npos;
   return static_cast<std::size_t>(static_cast<const char*>(hit) - haystack.data());
 }

@@ -1,6 +1,6 @@
 // Digests of one object (SHA-256, MD5) computed in one pass, whole or as a stream, the filler
-// measure of a padded file, and the ssdeep of bytes held whole. (core/hash.hpp has one-shot digests only; the streaming
-// form lives here because only inspection streams objects too large to hold.)
+// measure of a padded file, and the ssdeep of bytes held whole. (core/hash.hpp has one-shot digests
+// only; the streaming form lives here because only inspection streams objects too large to hold.)
 #pragma once
 #include <array>
 #include <cstdint>

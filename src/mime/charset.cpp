@@ -667,9 +667,8 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view label) {
     };
     const bool valid_utf8 = core::is_valid_utf8(bytes);
     bool three_byte = false;
-    std::size_t utf8_sequences = valid_utf8 || chosen == "utf-8"
-                                     ? utf8_multibyte_sequences(bytes, three_byte)
-                                     : 0;
+    std::size_t utf8_sequences =
+        valid_utf8 || chosen == "utf-8" ? utf8_multibyte_sequences(bytes, three_byte) : 0;
     if (is_japanese_legacy(chosen) && valid_utf8 && (result.invalid > 0 || three_byte)) {
       // A Shift_JIS or EUC-JP label over a UTF-8 body (mikel/mail #1423 and the like). Real
       // Shift_JIS / EUC-JP text is almost never valid UTF-8 with three-byte sequences.

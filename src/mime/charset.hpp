@@ -9,11 +9,11 @@
 namespace emotriage::mime {
 
 struct DecodedText {
-  std::string text;          // valid UTF-8
-  std::string charset;       // canonical name of what was actually used ("iso-2022-jp", "cp932")
-  std::size_t invalid = 0;   // bytes or sequences that became U+FFFD
+  std::string text;             // valid UTF-8
+  std::string charset;          // canonical name of what was actually used ("iso-2022-jp", "cp932")
+  std::size_t invalid = 0;      // bytes or sequences that became U+FFFD
   bool label_mismatch = false;  // the declared label did not fit the bytes; another was used
-  bool guessed = false;      // no usable label; the charset was detected
+  bool guessed = false;         // no usable label; the charset was detected
 };
 
 // Canonical lower-case name for a label ("Shift_JIS" -> "cp932", "x-sjis" -> "cp932",

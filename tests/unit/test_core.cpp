@@ -28,8 +28,13 @@ TEST(Limits, RejectsUnknownZeroAndGarbage) {
 
 TEST(Utf8, RepairReplacesEachInvalidByteAndCounts) {
   std::string out;
-  EXPECT_EQ(repair_utf8("a\xff" "b\xc3", out), 2u);
-  EXPECT_EQ(out, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+  EXPECT_EQ(repair_utf8("a\xff"
+                        "b\xc3",
+                        out),
+            2u);
+  EXPECT_EQ(out,
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD");
   EXPECT_TRUE(is_valid_utf8(out));
 }
 

@@ -57,7 +57,8 @@ TEST(Parser, PartPathsAndAttachedMessage) {
       "--b1\nContent-Type: text/plain\n\nhello\n"
       "--b1\nContent-Type: message/rfc822\n\n"
       "From: inner@example.jp\nSubject: inner\nContent-Type: multipart/alternative; boundary=b2\n\n"
-      "--b2\nContent-Type: text/plain\n\nx\n--b2\nContent-Type: text/html\n\n<a href=\"http://h.example/\">y</a>\n--b2--\n"
+      "--b2\nContent-Type: text/plain\n\nx\n--b2\nContent-Type: text/html\n\n<a "
+      "href=\"http://h.example/\">y</a>\n--b2--\n"
       "--b1--\n");
   std::vector<std::string> paths;
   for (const auto& part : message.parts) paths.push_back(part.path);
@@ -163,7 +164,8 @@ TEST(Parser, HugeHeaderLineIsCut) {
 TEST(Parser, MessageBytesLimitCutsButReports) {
   core::Limits limits;
   limits.message_bytes = 100;
-  auto message = parse_message("From: a@example.jp\nSubject: s\n\n" + std::string(1000, 'x'), "t", limits);
+  auto message =
+      parse_message("From: a@example.jp\nSubject: s\n\n" + std::string(1000, 'x'), "t", limits);
   EXPECT_EQ(message.size, 1031u);
   EXPECT_TRUE(has_finding(message, core::kParseLimitExceeded));
 }
@@ -200,7 +202,8 @@ namespace {
 // Outlook folds a long quoted boundary; the quote closes on the continuation line.
 TEST(Parser, FoldedQuotedBoundaryIsNotRepaired) {
   auto message = parse_message(
-      "From: a@example.jp\nContent-Type: multipart/mixed;\n    boundary=\"----=_NextPart\n _000_1\"\n\n"
+      "From: a@example.jp\nContent-Type: multipart/mixed;\n    boundary=\"----=_NextPart\n "
+      "_000_1\"\n\n"
       "------=_NextPart _000_1\nContent-Type: image/png; name=\"a.png\"\n\nPNG\n"
       "------=_NextPart _000_1--\n",
       "t", core::Limits{});
@@ -238,8 +241,9 @@ namespace {
 
 // Found by fuzzing: the boundary parameter as the very last bytes of the input.
 TEST(Parser, BoundaryParameterAtEndOfInput) {
-  for (std::string raw : {"Content-Type: multipart/mixed; boundary=\"",
-                          "From: a@x\nContent-Type: multipart/mixed; boundary=\"a\"\n boundary=\""}) {
+  for (std::string raw :
+       {"Content-Type: multipart/mixed; boundary=\"",
+        "From: a@x\nContent-Type: multipart/mixed; boundary=\"a\"\n boundary=\""}) {
     auto message = parse_message(raw, "t", core::Limits{});
     EXPECT_EQ(message.size, raw.size());
   }
