@@ -1,7 +1,7 @@
 #include "evidence/text.hpp"
 
+#include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
-#include <unicode/unistr.h>
 
 #include <array>
 
@@ -12,15 +12,17 @@ namespace emotriage::evidence {
 std::string fold_width(std::string_view text) {
   std::string repaired;
   core::repair_utf8(core::utf8_prefix(text, kMaxScanBytes), repaired);
+  // ASCII is its own NFKC form; most English mail and every base64 line stops here.
+  if (core::is_ascii(repaired)) return repaired;
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
   if (U_FAILURE(status)) return repaired;
-  icu::UnicodeString folded =
-      nfkc->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(repaired)), status);
-  if (U_FAILURE(status)) return repaired;
+  // Straight from UTF-8 to UTF-8: no round trip through UTF-16 for the parts already normal.
   std::string out;
-  folded.toUTF8String(out);
-  return out;
+  out.reserve(repaired.size());
+  icu::StringByteSink<std::string> sink(&out);
+  nfkc->normalizeUTF8(0, icu::StringPiece(repaired), sink, nullptr, status);
+  return U_FAILURE(status) ? repaired : out;
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {

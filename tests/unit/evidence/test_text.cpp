@@ -8,6 +8,13 @@ namespace {
 
 using Words = std::vector<std::string>;
 
+TEST(FoldWidth, AsciiInvalidBytesAndMixedText) {
+  EXPECT_EQ(fold_width("Invoice No. 12 (pdf)"), "Invoice No. 12 (pdf)");
+  EXPECT_EQ(fold_width("a\xff\xfe b"), "a\xEF\xBF\xBD\xEF\xBF\xBD b");
+  EXPECT_EQ(fold_width("請求書\xffＮｏ．１㈱"), "請求書\xEF\xBF\xBDNo.1(株)");
+  EXPECT_EQ(fold_width(""), "");
+}
+
 TEST(FoldWidth, FullWidthAsciiAndHalfWidthKana) {
   EXPECT_EQ(fold_width("ＲＥ：ﾃｽﾄ　Ａ１"), "RE:テスト A1");
 }
