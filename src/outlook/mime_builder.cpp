@@ -106,6 +106,16 @@ std::string mailbox_text(const Address& a) {
   return format_mailbox(a.name, a.address);
 }
 
+// RFC 5322 field name (printable ASCII but the colon), then the colon; white space before the
+// colon is the obsolete syntax that mailers still accept.
+bool is_header_line(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && line[i] > ' ' && line[i] < 127 && line[i] != ':') ++i;
+  if (i == 0) return false;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  return i < line.size() && line[i] == ':';
+}
+
 // Transport headers without the Content-* and MIME-Version fields (the rebuilt body has its own),
 // lines ended with CRLF, up to the first empty line.
 std::string transport_headers(std::string_view headers) {
@@ -125,10 +135,9 @@ std::string transport_headers(std::string_view headers) {
     const bool continuation = line.front() == ' ' || line.front() == '\t';
     if (!continuation) {
       dropping = core::istarts_with(line, "content-") || core::istarts_with(line, "mime-version");
-      // A line without a colon is not a header; kept lines must all be headers.
-      if (line.find(':') == std::string_view::npos) {
-        dropping = true;
-      }
+      // A line that is not "field-name:" is not a header; kept lines must all be headers, or
+      // the rebuilt text has no header block at all (junk in a damaged .msg).
+      if (!is_header_line(line)) dropping = true;
     } else if (out.empty()) {
       continue;
     }

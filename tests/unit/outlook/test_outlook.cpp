@@ -209,6 +209,26 @@ TEST(MsgToMime, TransportHeadersWinAndLoseTheirContentLines) {
   EXPECT_EQ(message.parts[0].text, "hello");
 }
 
+// Found by the .msg fuzzer: a damaged file whose transport-header property is junk that holds a
+// colon somewhere. Kept as headers it left the rebuilt text without a header block (no parts at
+// all); junk lines are not headers, so the headers come from the properties instead.
+TEST(MsgToMime, JunkTransportHeadersFallBackToProperties) {
+  Streams streams;
+  std::string top(32, '\0');
+  add(streams, top, "", 0x007D, detail::kPtUnicode,
+      utf16le(u"\u1177\u3ca0\u4421 PUB:LIC \u5750\r\n\u03c0 x: y\r\n : no name\r\n"));
+  add(streams, top, "", 0x0037, detail::kPtUnicode, utf16le(u"請求書"));
+  add(streams, top, "", 0x1000, detail::kPtUnicode, utf16le(u"hello"));
+  streams.emplace_back("__properties_version1.0", top);
+  auto mime_text = msg_to_mime(make_cfb(streams), core::Limits{});
+  ASSERT_TRUE(mime_text);
+  EXPECT_EQ(mime_text->find("PUB:LIC"), std::string::npos);
+  const core::Message message = parse(*mime_text);
+  EXPECT_EQ(message.envelope.subject, "請求書");
+  ASSERT_FALSE(message.parts.empty());
+  EXPECT_EQ(message.parts[0].text, "hello");
+}
+
 TEST(MsgToMime, OversizedAttachmentIsCutWithAFinding) {
   Streams streams;
   std::string top(32, '\0');
