@@ -10,6 +10,7 @@
 #include <limits>
 #include <new>
 
+#include "core/content_cache.hpp"
 #include "core/hash.hpp"
 #include "inspect/names.hpp"
 
@@ -23,6 +24,9 @@ std::string finish_digest(EVP_MD_CTX* context) {
   if (EVP_DigestFinal_ex(context, digest, &length) != 1) throw std::bad_alloc();
   return core::to_hex(digest, length);
 }
+
+// Digests remembered by SHA-256, each 32-150 bytes: a few MB at most.
+constexpr std::size_t kCachedDigests = 20000;
 
 }  // namespace
 
@@ -121,6 +125,16 @@ void digest_whole(std::string_view bytes, core::Attachment& node) {
   node.md5 = core::md5_hex(bytes);
 }
 
+void md5_of_digested(std::string_view bytes, core::Attachment& node) {
+  static core::ContentCache<std::string> known(kCachedDigests);
+  if (auto cached = known.find(node.sha256)) {
+    node.md5 = std::move(*cached);
+    return;
+  }
+  node.md5 = core::md5_hex(bytes);
+  known.insert(node.sha256, node.md5);
+}
+
 void fuzzy_hash_if_code(std::string_view bytes, core::Attachment& node) {
   const std::string& type = node.detected_type;
   // Macro-free OOXML (docx, xlsx, pptx) is left out: a zip of XML with no code of its own.
@@ -128,10 +142,18 @@ void fuzzy_hash_if_code(std::string_view bytes, core::Attachment& node) {
       "ole", "doc", "xls", "ppt", "docm", "xlsm", "xlsb", "pptm", "rtf", "onenote", "lnk", "html"};
   bool code = std::ranges::find(kCodeTypes, type) != kCodeTypes.end() || is_executable_type(type);
   if (!code || bytes.size() > std::numeric_limits<std::uint32_t>::max()) return;
+  // ssdeep runs at ~25 MB/s: a campaign's one document sent to hundreds is hashed once. The
+  // callers pass the whole object, which the node's SHA-256 names.
+  static core::ContentCache<std::string> known(kCachedDigests);
+  if (auto cached = known.find(node.sha256)) {
+    node.ssdeep = std::move(*cached);
+    return;
+  }
   char ssdeep[FUZZY_MAX_RESULT];
   if (fuzzy_hash_buf(reinterpret_cast<const unsigned char*>(bytes.data()),
                      static_cast<std::uint32_t>(bytes.size()), ssdeep) == 0) {
     node.ssdeep = ssdeep;
+    known.insert(node.sha256, node.ssdeep);
   }
 }
 

@@ -44,12 +44,16 @@ class StreamDigest {
 // Size, SHA-256 and MD5 of bytes held whole.
 void digest_whole(std::string_view bytes, core::Attachment& node);
 
+// node.md5 of `bytes`, whose SHA-256 node.sha256 already holds (the parser's): the MD5 of bytes
+// seen before in the run is not computed again (core/content_cache.hpp).
+void md5_of_digested(std::string_view bytes, core::Attachment& node);
+
 // The ssdeep of `bytes` (the whole object) into node.ssdeep when its detected type is one that
 // carries a campaign's code: OLE and macro-enabled Office documents, RTF, LNK, OneNote,
 // executables, scripts, HTML. Those are what similarity clusters across a campaign's mails;
 // libfuzzy runs near 25 MB/s, and on PDFs, pictures, text, archives (whose members get their own)
 // and macro-free docx/xlsx/pptx it spent a fifth of the analysis time for nothing a responder
-// uses.
+// uses. `node.sha256` must name `bytes`: results are remembered by it.
 void fuzzy_hash_if_code(std::string_view bytes, core::Attachment& node);
 
 }  // namespace emotriage::inspect

@@ -6,7 +6,6 @@
 #include <map>
 #include <set>
 
-#include "core/hash.hpp"
 #include "dropper/dropper.hpp"
 #include "inspect/archive_reader.hpp"
 #include "inspect/digest.hpp"
@@ -77,7 +76,7 @@ class Inspector {
     if (!sha256.empty()) {
       node.size = bytes.size();
       node.sha256 = sha256;
-      node.md5 = core::md5_hex(bytes);
+      md5_of_digested(bytes, node);
       digested = true;
     }
     inspect_object(bytes, node, 0, digested);

@@ -31,9 +31,13 @@ class YaraRules {
   YaraRules(YaraRules&&) noexcept;
   YaraRules& operator=(YaraRules&&) noexcept;
   // Adds one yara.match finding per matching rule (rule name, tags, description meta).
+  // Bytes seen before (same SHA-256, whole object) are not scanned again: the rules that matched
+  // them are reported for this object.
   void scan(std::string_view bytes, const core::Attachment& node,
             std::vector<core::Finding>& findings) const;
   std::size_t rule_count() const;
+  // Scans answered from the results kept by SHA-256.
+  std::uint64_t cached_scans() const;
 
  private:
   YaraRules();

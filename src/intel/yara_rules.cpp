@@ -12,6 +12,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "core/content_cache.hpp"
 #include "core/text.hpp"
 #include "intel/intel.hpp"
 
@@ -24,6 +25,8 @@ namespace {
 constexpr int kScanTimeoutSeconds = 5;
 // The rules of one directory tree are what the user put there; deeper trees are a mistake.
 constexpr std::size_t kMaxRuleFiles = 10000;
+// Scan results remembered by SHA-256 (core/content_cache.hpp).
+constexpr std::size_t kCachedResults = 20000;
 
 std::once_flag yara_init_once;
 int yara_init_status = ERROR_SUCCESS;
@@ -106,9 +109,11 @@ core::Severity severity_from_meta(std::string_view value) {
   return core::Severity::medium;
 }
 
-struct ScanContext {
-  const core::Attachment* node;
-  std::vector<core::Finding>* findings;
+// What one scan of some bytes gave: the rules that matched and how the scan ended. It depends on
+// the bytes alone, so it is kept by their SHA-256 and turned into findings for each object.
+struct ScanResult {
+  std::vector<const YR_RULE*> matched;  // owned by the compiled rule set, which outlives it
+  int status = ERROR_SUCCESS;
 };
 
 core::Finding match_finding(const YR_RULE* rule, const core::Attachment& node) {
@@ -148,11 +153,23 @@ core::Finding match_finding(const YR_RULE* rule, const core::Attachment& node) {
 
 int on_scan_message(YR_SCAN_CONTEXT*, int message, void* message_data, void* user_data) {
   if (message == CALLBACK_MSG_RULE_MATCHING) {
-    auto* context = static_cast<ScanContext*>(user_data);
-    context->findings->push_back(
-        match_finding(static_cast<const YR_RULE*>(message_data), *context->node));
+    static_cast<ScanResult*>(user_data)->matched.push_back(
+        static_cast<const YR_RULE*>(message_data));
   }
   return CALLBACK_CONTINUE;
+}
+
+void add_findings(const ScanResult& result, const core::Attachment& node,
+                  std::vector<core::Finding>& findings) {
+  for (const YR_RULE* rule : result.matched) findings.push_back(match_finding(rule, node));
+  if (result.status == ERROR_SCAN_TIMEOUT) {
+    findings.push_back(core::limit_finding("yara_scan_seconds", kScanTimeoutSeconds, node.part));
+  } else if (result.status != ERROR_SUCCESS) {
+    findings.push_back(core::Finding{
+        std::string(core::kParseCrashed), core::Severity::medium,
+        "YARA スキャンがエラーで止まりました (コード " + std::to_string(result.status) + ")",
+        "the YARA scan stopped with error " + std::to_string(result.status), node.path, node.part});
+  }
 }
 
 }  // namespace
@@ -165,6 +182,8 @@ std::string builtin_rules_dir() {
 struct YaraRules::Impl {
   YR_RULES* rules = nullptr;
   std::size_t count = 0;
+  // About 100 bytes an entry: a few MB at most, whatever the mailbox.
+  core::ContentCache<ScanResult> results{kCachedResults};
   ~Impl() {
     if (rules) yr_rules_destroy(rules);
   }
@@ -244,6 +263,14 @@ std::size_t YaraRules::rule_count() const {
 void YaraRules::scan(std::string_view bytes, const core::Attachment& node,
                      std::vector<core::Finding>& findings) const {
   if (!impl_ || !impl_->rules || impl_->count == 0) return;
+  // The node's SHA-256 names these bytes only when they are the whole object.
+  const bool whole = !node.sha256.empty() && bytes.size() == node.size;
+  if (whole) {
+    if (auto cached = impl_->results.find(node.sha256)) {
+      add_findings(*cached, node, findings);
+      return;
+    }
+  }
   YR_SCANNER* scanner = nullptr;
   if (yr_scanner_create(impl_->rules, &scanner) != ERROR_SUCCESS) {
     findings.push_back(core::Finding{std::string(core::kParseCrashed), core::Severity::medium,
@@ -252,20 +279,21 @@ void YaraRules::scan(std::string_view bytes, const core::Attachment& node,
     return;
   }
   std::unique_ptr<YR_SCANNER, void (*)(YR_SCANNER*)> owned(scanner, yr_scanner_destroy);
-  ScanContext context{&node, &findings};
-  yr_scanner_set_callback(scanner, on_scan_message, &context);
+  ScanResult result;
+  yr_scanner_set_callback(scanner, on_scan_message, &result);
   yr_scanner_set_timeout(scanner, kScanTimeoutSeconds);
   yr_scanner_set_flags(scanner, SCAN_FLAGS_FAST_MODE);
-  int status = yr_scanner_scan_mem(scanner, reinterpret_cast<const std::uint8_t*>(bytes.data()),
-                                   bytes.size());
-  if (status == ERROR_SCAN_TIMEOUT) {
-    findings.push_back(core::limit_finding("yara_scan_seconds", kScanTimeoutSeconds, node.part));
-  } else if (status != ERROR_SUCCESS) {
-    findings.push_back(core::Finding{
-        std::string(core::kParseCrashed), core::Severity::medium,
-        "YARA スキャンがエラーで止まりました (コード " + std::to_string(status) + ")",
-        "the YARA scan stopped with error " + std::to_string(status), node.path, node.part});
+  result.status = yr_scanner_scan_mem(scanner, reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                      bytes.size());
+  add_findings(result, node, findings);
+  // A timeout is kept too: the same slow object repeated costs one timeout, not one per copy.
+  if (whole && result.status != ERROR_INSUFFICIENT_MEMORY) {
+    impl_->results.insert(node.sha256, std::move(result));
   }
+}
+
+std::uint64_t YaraRules::cached_scans() const {
+  return impl_ ? impl_->results.hits() : 0;
 }
 
 }  // namespace emotriage::intel

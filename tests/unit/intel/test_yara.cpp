@@ -10,6 +10,7 @@
 #include "../dropper/lnk_builder.hpp"
 #include "../dropper/onenote_builder.hpp"
 #include "../dropper/read_file.hpp"
+#include "core/hash.hpp"
 #include "intel/intel.hpp"
 
 namespace emotriage::intel {
@@ -240,6 +241,40 @@ TEST(Yara, UserRuleMetaGivesSeverityAndJapaneseText) {
   findings.clear();
   rules->scan("nothing here", node, findings);
   EXPECT_TRUE(findings.empty());
+}
+
+TEST(Yara, SameBytesAreScannedOnceAndReportedForEachObject) {
+  TempDir dir;
+  dir.write("mine.yar", "rule marker { strings: $a = \"EMOTRIAGE-MARKER\" condition: $a }\n");
+  auto rules = YaraRules::load({dir.path().string()});
+  ASSERT_TRUE(rules);
+  const std::string bytes = "xx EMOTRIAGE-MARKER yy";
+  auto object = [&](std::string path, std::string part) {
+    core::Attachment node;
+    node.path = std::move(path);
+    node.part = std::move(part);
+    node.sha256 = core::sha256_hex(bytes);
+    node.size = bytes.size();
+    return node;
+  };
+  std::vector<core::Finding> first, second, partial;
+  rules->scan(bytes, object("invoice.txt", "2"), first);
+  EXPECT_EQ(rules->cached_scans(), 0u);
+  rules->scan(bytes, object("archive.zip/invoice.txt", "3"), second);
+  EXPECT_EQ(rules->cached_scans(), 1u);
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_EQ(second.size(), 1u);
+  // The remembered result is reported as this object's: its path and part.
+  EXPECT_EQ(first[0].evidence, "invoice.txt: 0:mine.yar:marker");
+  EXPECT_EQ(second[0].evidence, "archive.zip/invoice.txt: 0:mine.yar:marker");
+  EXPECT_EQ(second[0].part, "3");
+  EXPECT_EQ(second[0].message_en, first[0].message_en);
+  // Bytes that are only the start of the object (a member read in part) are scanned themselves.
+  core::Attachment cut = object("big.bin", "4");
+  cut.size = bytes.size() + 100;
+  rules->scan("no marker in this part", cut, partial);
+  EXPECT_TRUE(partial.empty());
+  EXPECT_EQ(rules->cached_scans(), 1u);
 }
 
 TEST(Yara, ConcurrentScansShareOneRuleSet) {
