@@ -73,30 +73,27 @@ TEST(StreamDigest, OneValueThroughoutIsOneRun) {
 // MD5 and ssdeep are remembered by the SHA-256 the node carries: bytes seen before are not hashed
 // again. (Handing other bytes under a known SHA-256 shows the remembered value is what is used.)
 TEST(DigestCache, Md5AndSsdeepOfBytesSeenBeforeComeFromTheCache) {
+  // A document node of `bytes` that carries the SHA-256 `sha256`.
+  auto hashed = [](std::string_view bytes, const std::string& sha256) {
+    core::Attachment node;
+    node.sha256 = sha256;
+    node.detected_type = "doc";
+    md5_of_digested(bytes, node);
+    fuzzy_hash_if_code(bytes, node);
+    return node;
+  };
   std::string bytes = "\xD0\xCF\x11\xE0 cache test ";
   for (int i = 0; i < 2000; ++i) bytes += std::to_string(i * 7919);
-  core::Attachment first;
-  first.sha256 = core::sha256_hex(bytes);
-  first.detected_type = "doc";
-  md5_of_digested(bytes, first);
-  fuzzy_hash_if_code(bytes, first);
+  const core::Attachment first = hashed(bytes, core::sha256_hex(bytes));
   EXPECT_EQ(first.md5, core::md5_hex(bytes));
   ASSERT_FALSE(first.ssdeep.empty());
 
-  core::Attachment again = first;
-  again.md5.clear();
-  again.ssdeep.clear();
   const std::string other = "other bytes under the same name";
-  md5_of_digested(other, again);
-  fuzzy_hash_if_code(other, again);
+  const core::Attachment again = hashed(other, first.sha256);
   EXPECT_EQ(again.md5, first.md5);
   EXPECT_EQ(again.ssdeep, first.ssdeep);
 
-  core::Attachment fresh;
-  fresh.sha256 = core::sha256_hex(other);
-  fresh.detected_type = "doc";
-  md5_of_digested(other, fresh);
-  fuzzy_hash_if_code(other, fresh);
+  const core::Attachment fresh = hashed(other, core::sha256_hex(other));
   EXPECT_EQ(fresh.md5, core::md5_hex(other));
   EXPECT_NE(fresh.ssdeep, first.ssdeep);
 }
