@@ -1,7 +1,7 @@
 // Results that depend only on an object's bytes, remembered by its SHA-256 for the rest of the
 // run. A mailbox repeats the same bytes again and again (the logo in every signature, the
-// attachment forwarded round a thread, a campaign's one document sent to hundreds), and an
-// attacker can repeat a slow-to-scan object on purpose: each is then worked on once.
+// attachment forwarded round a thread, a campaign's one document sent to hundreds): each is
+// then worked on once.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -32,7 +32,7 @@ class YaraRules {
   YaraRules& operator=(YaraRules&&) noexcept;
   // Adds one yara.match finding per matching rule (rule name, tags, description meta).
   // Bytes seen before (same SHA-256, whole object) are not scanned again: the rules that matched
-  // them are reported for this object.
+  // them are reported for this object (a scan that timed out is not remembered).
   void scan(std::string_view bytes, const core::Attachment& node,
             std::vector<core::Finding>& findings) const;
   std::size_t rule_count() const;

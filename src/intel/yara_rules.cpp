@@ -286,8 +286,9 @@ void YaraRules::scan(std::string_view bytes, const core::Attachment& node,
   result.status = yr_scanner_scan_mem(scanner, reinterpret_cast<const std::uint8_t*>(bytes.data()),
                                       bytes.size());
   add_findings(result, node, findings);
-  // A timeout is kept too: the same slow object repeated costs one timeout, not one per copy.
-  if (whole && result.status != ERROR_INSUFFICIENT_MEMORY) {
+  // A timeout is not kept: it depends on how busy the machine was, and YARA reports no rule
+  // once it has timed out, so keeping it would hide the rules from every later copy.
+  if (whole && result.status != ERROR_INSUFFICIENT_MEMORY && result.status != ERROR_SCAN_TIMEOUT) {
     impl_->results.insert(node.sha256, std::move(result));
   }
 }
