@@ -188,21 +188,28 @@ TEST(MsgToMime, SameMailAsEmlGivesSameFacts) {
   EXPECT_EQ(attachments(from_eml).size(), 1u);
 }
 
-TEST(MsgToMime, TransportHeadersWinAndLoseTheirContentLines) {
+// A .msg with transport headers, a subject property and a plain body "hello", rebuilt as MIME.
+std::string rebuilt_with_transport_headers(std::u16string_view headers,
+                                           std::u16string_view subject) {
   Streams streams;
   std::string top(32, '\0');
-  add(streams, top, "", 0x007D, detail::kPtUnicode,
-      utf16le(
-          u"Received: from mx.partner.example\r\n\tby mail.sample-shoji.example\r\n"
-          u"From: Partner <a@partner.example>\r\nSubject: =?UTF-8?B?6KuL5rGC5pu4?=\r\n"
-          u"Content-Type: multipart/mixed;\r\n boundary=\"gone\"\r\nMIME-Version: 1.0\r\n\r\n"));
-  add(streams, top, "", 0x0037, detail::kPtUnicode, utf16le(u"not used"));
+  add(streams, top, "", 0x007D, detail::kPtUnicode, utf16le(headers));
+  add(streams, top, "", 0x0037, detail::kPtUnicode, utf16le(subject));
   add(streams, top, "", 0x1000, detail::kPtUnicode, utf16le(u"hello"));
   streams.emplace_back("__properties_version1.0", top);
   auto mime_text = msg_to_mime(make_cfb(streams), core::Limits{});
-  ASSERT_TRUE(mime_text);
-  EXPECT_EQ(mime_text->find("gone"), std::string::npos);
-  const core::Message message = parse(*mime_text);
+  EXPECT_TRUE(mime_text);
+  return mime_text.value_or("");
+}
+
+TEST(MsgToMime, TransportHeadersWinAndLoseTheirContentLines) {
+  const std::string mime_text = rebuilt_with_transport_headers(
+      u"Received: from mx.partner.example\r\n\tby mail.sample-shoji.example\r\n"
+      u"From: Partner <a@partner.example>\r\nSubject: =?UTF-8?B?6KuL5rGC5pu4?=\r\n"
+      u"Content-Type: multipart/mixed;\r\n boundary=\"gone\"\r\nMIME-Version: 1.0\r\n\r\n",
+      u"not used");
+  EXPECT_EQ(mime_text.find("gone"), std::string::npos);
+  const core::Message message = parse(mime_text);
   EXPECT_EQ(message.envelope.subject, "請求書");
   ASSERT_EQ(message.envelope.received.size(), 1u);
   ASSERT_FALSE(message.parts.empty());
@@ -213,17 +220,10 @@ TEST(MsgToMime, TransportHeadersWinAndLoseTheirContentLines) {
 // colon somewhere. Kept as headers it left the rebuilt text without a header block (no parts at
 // all); junk lines are not headers, so the headers come from the properties instead.
 TEST(MsgToMime, JunkTransportHeadersFallBackToProperties) {
-  Streams streams;
-  std::string top(32, '\0');
-  add(streams, top, "", 0x007D, detail::kPtUnicode,
-      utf16le(u"\u1177\u3ca0\u4421 PUB:LIC \u5750\r\n\u03c0 x: y\r\n : no name\r\n"));
-  add(streams, top, "", 0x0037, detail::kPtUnicode, utf16le(u"請求書"));
-  add(streams, top, "", 0x1000, detail::kPtUnicode, utf16le(u"hello"));
-  streams.emplace_back("__properties_version1.0", top);
-  auto mime_text = msg_to_mime(make_cfb(streams), core::Limits{});
-  ASSERT_TRUE(mime_text);
-  EXPECT_EQ(mime_text->find("PUB:LIC"), std::string::npos);
-  const core::Message message = parse(*mime_text);
+  const std::string mime_text = rebuilt_with_transport_headers(
+      u"\u1177\u3ca0\u4421 PUB:LIC \u5750\r\n\u03c0 x: y\r\n : no name\r\n", u"請求書");
+  EXPECT_EQ(mime_text.find("PUB:LIC"), std::string::npos);
+  const core::Message message = parse(mime_text);
   EXPECT_EQ(message.envelope.subject, "請求書");
   ASSERT_FALSE(message.parts.empty());
   EXPECT_EQ(message.parts[0].text, "hello");
