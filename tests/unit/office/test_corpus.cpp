@@ -1,9 +1,9 @@
 // Real documents from ../shared/corpus (oletools and Apache POI test files): the facts their
-// upstream projects state, and a walk over every Office/RTF/PDF file (no crash, bounded time).
+// upstream projects state, and a walk over every Office/RTF/PDF file (no crash; a hang is caught
+// by the unit tests' CTest timeout, not by a wall-clock bound that a loaded machine would break).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -124,7 +124,7 @@ TEST_F(Corpus, CleanDocumentsStayClean) {
   }
 }
 
-TEST_F(Corpus, EveryDocumentIsHandledInBoundedTime) {
+TEST_F(Corpus, EveryDocumentIsHandled) {
   std::ifstream index(kCorpus / "INDEX.tsv");
   std::string line;
   std::size_t walked = 0;
@@ -136,10 +136,7 @@ TEST_F(Corpus, EveryDocumentIsHandledInBoundedTime) {
                         kind == "ppt97" || kind == "ole-other" || kind == "outlook-msg" ||
                         kind == "rtf" || path.ends_with(".pdf");
     if (!office) continue;
-    const auto start = std::chrono::steady_clock::now();
     const Analysed a = analyse(path);
-    const auto elapsed = std::chrono::steady_clock::now() - start;
-    EXPECT_LT(elapsed, std::chrono::seconds(2)) << path;
     EXPECT_LE(a.node.urls.size(), 100u) << path;
     ++walked;
   }

@@ -1,0 +1,48 @@
+#pragma once
+// Complexity guards without a wall-clock bound. A fixed bound ("under 2 s") is flaky on a loaded
+// machine or under a sanitizer, and says nothing about a quadratic loop that is still fast on the
+// test's input. Instead the same work is timed on an input `factor` times larger: linear work
+// takes about `factor` times as long, quadratic work `factor` squared. Each size is the best of
+// three runs, so load slows both sizes alike and one scheduling hiccup does not count.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+
+namespace emotriage::test_support {
+
+// `work(scale)` builds and processes an input of `scale` units; building the input is timed too,
+// which is fine as long as building is linear itself. The scale is doubled (up to 256 units)
+// until one run takes 2 ms, so that the comparison is not lost in timer noise; a unit should be
+// small enough that 8 × 256 units fit in memory comfortably.
+template <class Work>
+void expect_linear_growth(Work work) {
+  using Clock = std::chrono::steady_clock;
+  using Milliseconds = std::chrono::duration<double, std::milli>;
+  constexpr std::size_t kFactor = 8;
+  auto best_of_three = [&](std::size_t scale) {
+    auto best = Clock::duration::max();
+    for (int run = 0; run < 3; ++run) {
+      const auto start = Clock::now();
+      work(scale);
+      best = std::min(best, Clock::now() - start);
+    }
+    return best;
+  };
+  std::size_t scale = 1;
+  auto small = best_of_three(scale);
+  while (small < std::chrono::milliseconds(2) && scale < 256) {
+    scale *= 2;
+    small = best_of_three(scale);
+  }
+  const auto large = best_of_three(scale * kFactor);
+  // 3× slack over linear (allocation and cache effects grow a little with size) and 5 ms for
+  // timer and scheduling noise. A quadratic loop lands at 8² = 64× (≥ 128 ms), far above.
+  const auto bound = small * static_cast<long>(3 * kFactor) + std::chrono::milliseconds(5);
+  EXPECT_LT(large, bound) << "time grew from " << Milliseconds(small).count() << " ms at scale "
+                          << scale << " to " << Milliseconds(large).count() << " ms at scale "
+                          << scale * kFactor;
+}
+
+}  // namespace emotriage::test_support
