@@ -1,5 +1,9 @@
 #include "app/analyze.hpp"
 
+#include <optional>
+
+#include "app/pipeline.hpp"
+#include "core/text.hpp"
 #include "evidence/evidence.hpp"
 
 namespace emotriage::app {
@@ -8,6 +12,9 @@ namespace {
 
 // Enough for a digest of forwarded reports; beyond it the rest stays part of the outer mail.
 constexpr std::size_t kMaxAttachedMessages = 50;
+// A mail attached as a file inside a mail attached as a file…: each level is parsed anew, so the
+// chain is bounded on its own (a forward of a forward of a forward is already rare).
+constexpr unsigned kMaxAttachedFileDepth = 8;
 
 bool is_inside(const core::Message& message, std::size_t index, std::size_t ancestor) {
   for (int p = message.parts[index].parent; p >= 0;
@@ -103,6 +110,55 @@ std::vector<core::Message> split_attached(core::Message& outer) {
   return inner_messages;
 }
 
+// An attached file that is itself a mail: an Outlook .msg (how Outlook users forward a mail), or
+// a saved .eml sent as a plain file (application/octet-stream). Recognised by content; an .eml
+// needs its name too, since many text files start with a "Name: value" line.
+std::optional<ingest::Format> attached_mail_file(const core::Part& part) {
+  if (!part.is_attachment || part.is_multipart || part.message || part.content.empty() ||
+      part.content_truncated) {
+    return std::nullopt;
+  }
+  if (ingest::is_outlook_message(part.content)) return ingest::Format::outlook_msg;
+  if (core::ascii_lower(part.filename).ends_with(".eml") &&
+      ingest::sniff(std::string_view(part.content).substr(0, 4096)) == ingest::Kind::message) {
+    return ingest::Format::rfc822;
+  }
+  return std::nullopt;
+}
+
+// Moves each top-level attached mail file out into a Message of its own, parsed from its bytes,
+// for the same reason as split_attached. The outer no longer owns the file: its attachments
+// belong to the attached mail, which is judged by its own sender and route.
+std::vector<core::Message> split_attached_files(core::Message& outer, const core::Limits& limits,
+                                                unsigned depth, std::size_t already_split) {
+  std::vector<core::Message> inner_messages;
+  for (std::size_t i = 0; i < outer.parts.size(); ++i) {
+    core::Part& part = outer.parts[i];
+    if (is_inside_attached(outer, i)) continue;
+    const auto format = attached_mail_file(part);
+    if (!format) continue;
+    if (depth >= kMaxAttachedFileDepth) {
+      outer.add_finding(core::limit_finding("mime_depth", kMaxAttachedFileDepth, part.path));
+      break;
+    }
+    if (already_split + inner_messages.size() == kMaxAttachedMessages) {
+      outer.add_finding(core::limit_finding("attached_messages", kMaxAttachedMessages, part.path));
+      break;
+    }
+    ingest::RawMessage raw;
+    raw.locator = outer.locator + "#part=" + part.path;
+    raw.format = *format;
+    raw.original_size = part.content.size();
+    raw.bytes = std::move(part.content);
+    part.content.clear();
+    part.is_attachment = false;
+    core::Message inner = parse_raw(raw, limits);
+    inner.add_finding(forwarded_by(outer, part.path));
+    inner_messages.push_back(std::move(inner));
+  }
+  return inner_messages;
+}
+
 void match_urls_and_ips(const intel::IocSet& ioc, const verdict::Analysis& analysis,
                         std::vector<core::Finding>& findings) {
   for (const auto& url : analysis.evidence.urls) ioc.match_url(url.url, findings);
@@ -119,13 +175,21 @@ void match_attachment_urls(const intel::IocSet& ioc, const core::Attachment& nod
 
 }  // namespace
 
-verdict::Analysis analyze_message(core::Message&& message, const AnalysisContext& context,
-                                  const core::Limits& limits) {
+namespace {
+
+verdict::Analysis analyze_at_depth(core::Message&& message, const AnalysisContext& context,
+                                   const core::Limits& limits, unsigned file_depth) {
   verdict::Analysis analysis;
   analysis.message = std::move(message);
   std::vector<core::Message> attached;
+  std::size_t attached_parts = 0;
   if (!context.inspect_only) {
     attached = split_attached(analysis.message);
+    attached_parts = attached.size();
+    for (auto& inner :
+         split_attached_files(analysis.message, limits, file_depth, attached.size())) {
+      attached.push_back(std::move(inner));
+    }
     analysis.evidence = evidence::collect(analysis.message, *context.matcher);
   }
 
@@ -152,14 +216,23 @@ verdict::Analysis analyze_message(core::Message&& message, const AnalysisContext
   if (context.inspect_only) return analysis;
   analysis.verdict = verdict::decide(
       {analysis.message, analysis.evidence, analysis.inspection, context.matcher->profile()});
-  // Recursion is bounded by Limits::mime_depth: each level is one level of MIME nesting.
-  for (auto& inner : attached) {
-    analysis.attached.push_back(analyze_message(std::move(inner), context, limits));
+  // Recursion is bounded by Limits::mime_depth for message/rfc822 parts (each level is one level
+  // of MIME nesting) and by kMaxAttachedFileDepth for mails attached as files (parsed anew).
+  for (std::size_t i = 0; i < attached.size(); ++i) {
+    const unsigned depth = i < attached_parts ? file_depth : file_depth + 1;
+    analysis.attached.push_back(analyze_at_depth(std::move(attached[i]), context, limits, depth));
     if (!analysis.message.envelope.from.empty()) {
       analysis.attached.back().forwarded_by = analysis.message.envelope.from.front();
     }
   }
   return analysis;
+}
+
+}  // namespace
+
+verdict::Analysis analyze_message(core::Message&& message, const AnalysisContext& context,
+                                  const core::Limits& limits) {
+  return analyze_at_depth(std::move(message), context, limits, 0);
 }
 
 }  // namespace emotriage::app

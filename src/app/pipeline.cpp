@@ -18,19 +18,39 @@ namespace emotriage::app {
 
 namespace {
 
-// An Outlook .msg is rebuilt as MIME and parsed like any mail; one that cannot be read is a
-// message with a parse.malformed finding, so the batch goes on.
-core::Message parse_outlook_msg(const ingest::RawMessage& raw, const core::Limits& limits) {
+// A TNEF stream on its own is the body and files of a mail whose headers stayed behind.
+core::Finding tnef_without_headers() {
+  return core::Finding{
+      "parse.headers-missing",
+      core::Severity::info,
+      "TNEF ファイル (winmail.dat) 単体です。本文と添付ファイルは調べましたが、差出人と経路の"
+      "ヘッダーはありません。元のメールを添付ファイルとして (.msg / .eml) 入手してください。",
+      "A TNEF file (winmail.dat) on its own: its body and files were inspected, but the mail's "
+      "sender and route headers are not in it. Get the original mail as an attachment "
+      "(.msg/.eml).",
+      "winmail.dat (application/ms-tnef)",
+      {}};
+}
+
+// An Outlook .msg or a TNEF stream is rebuilt as MIME and parsed like any mail; one that cannot
+// be read is a message with a parse.malformed finding, so the batch goes on.
+core::Message parse_outlook_file(const ingest::RawMessage& raw, const core::Limits& limits) {
+  const bool tnef = raw.format == ingest::Format::tnef;
   std::vector<core::Finding> findings;
-  auto mime_text = outlook::msg_to_mime(raw.bytes, limits, &findings);
+  auto mime_text = tnef ? outlook::tnef_to_mime(raw.bytes, limits)
+                        : outlook::msg_to_mime(raw.bytes, limits, &findings);
   core::Message message;
   if (mime_text) {
     message = mime::parse_message(*mime_text, raw.locator, limits);
+    if (tnef) message.add_finding(tnef_without_headers());
   } else {
     message.locator = raw.locator;
     message.add_finding(
-        core::malformed_finding("Outlook メッセージファイル (.msg) として読めませんでした",
-                                "the Outlook .msg file could not be read", mime_text.error()));
+        core::malformed_finding(tnef ? "TNEF ファイル (winmail.dat) として読めませんでした"
+                                     : "Outlook メッセージファイル (.msg) として読めませんでした",
+                                tnef ? "the TNEF file (winmail.dat) could not be read"
+                                     : "the Outlook .msg file could not be read",
+                                mime_text.error()));
   }
   // The size and hash are those of the file the user has, not of the rebuilt text.
   message.size = raw.truncated ? raw.original_size : raw.bytes.size();
@@ -44,7 +64,9 @@ core::Message parse_outlook_msg(const ingest::RawMessage& raw, const core::Limit
 }  // namespace
 
 core::Message parse_raw(const ingest::RawMessage& raw, const core::Limits& limits) {
-  if (raw.format == ingest::Format::outlook_msg) return parse_outlook_msg(raw, limits);
+  if (raw.format == ingest::Format::outlook_msg || raw.format == ingest::Format::tnef) {
+    return parse_outlook_file(raw, limits);
+  }
   core::Message message;
   if (raw.format == ingest::Format::unreadable) {
     message.locator = raw.locator;

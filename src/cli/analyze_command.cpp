@@ -114,14 +114,17 @@ int run_analyze(const AnalyzeOptions& options) {
     if (!options.notices.out_dir.empty() && analysis.verdict.suspicious) {
       notice_messages.push_back(report::analysis_to_json(analysis, lang));
     }
+    // A mail that is not suspicious but still asks for something (the original of an inline
+    // forward) is shown in full too.
+    const bool full = analysis.verdict.suspicious || analysis.failed ||
+                      !analysis.verdict.actions.empty() || options.all;
     if (json) {
       if (!first) std::cout << ",\n";
       first = false;
       std::cout << report::analysis_to_json(analysis, lang).dump(-1, ' ', false, kJsonErrors);
     } else if (document) {
-      std::cout << document->message(analysis,
-                                     analysis.verdict.suspicious || analysis.failed || options.all);
-    } else if (analysis.verdict.suspicious || analysis.failed || options.all) {
+      std::cout << document->message(analysis, full);
+    } else if (full) {
       std::cout << report::analysis_text(analysis, text) << "\n";
     } else {
       std::cout << "✓ " << report::one_line(analysis.message.locator) << "  "

@@ -442,6 +442,7 @@ void read_stream(std::istream& in, const std::string& name, std::uint64_t size_h
   RawMessage message;
   message.locator = name;
   if (kind == Kind::outlook_msg) message.format = Format::outlook_msg;
+  if (kind == Kind::tnef) message.format = Format::tnef;
   message.bytes = std::move(head);
   std::vector<char> buffer(1u << 20);
   std::uint64_t total = message.bytes.size();
@@ -476,14 +477,7 @@ void read_stream(std::istream& in, const std::string& name, std::uint64_t size_h
     outlook::read_pst_memory(message.bytes, options.limits, pst_sink(name, options, visitor));
     return;
   }
-  // Every Outlook message has a property stream; its UTF-16 name sits in the CFB directory.
-  static const std::string kPropertyStreamUtf16 = [] {
-    std::string utf16;
-    for (const char c : std::string_view("__properties_version1.0")) utf16 += {c, '\0'};
-    return utf16;
-  }();
-  if (kind == Kind::outlook_msg &&
-      core::find_bytes(message.bytes, kPropertyStreamUtf16) == std::string_view::npos) {
+  if (kind == Kind::outlook_msg && !is_outlook_message(message.bytes)) {
     if (visitor.skipped) visitor.skipped({name, SkipReason::not_mail});
     return;
   }
@@ -581,9 +575,21 @@ std::string_view to_string(SkipReason reason) {
   return "not-mail";
 }
 
+bool is_outlook_message(std::string_view bytes) {
+  // Every Outlook message has a property stream; its UTF-16 name sits in the CFB directory.
+  static const std::string kPropertyStreamUtf16 = [] {
+    std::string utf16;
+    for (const char c : std::string_view("__properties_version1.0")) utf16 += {c, '\0'};
+    return utf16;
+  }();
+  return sniff(bytes.substr(0, kSniffBytes)) == Kind::outlook_msg &&
+         core::find_bytes(bytes, kPropertyStreamUtf16) != std::string_view::npos;
+}
+
 Kind sniff(std::string_view head) {
   if (head.starts_with("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) return Kind::outlook_msg;
   if (outlook::is_pst(head)) return Kind::pst;
+  if (outlook::is_tnef(head)) return Kind::tnef;
   std::string_view text = head;
   if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
   std::size_t eol = text.find('\n');

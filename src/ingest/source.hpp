@@ -15,10 +15,11 @@
 
 namespace emotriage::ingest {
 
-// How the bytes of a raw message are encoded: RFC 822/MIME text, or an Outlook .msg compound
-// file that outlook::msg_to_mime turns into MIME first. `unreadable`: a mailbox file (PST/OST)
+// How the bytes of a raw message are encoded: RFC 822/MIME text, an Outlook .msg compound file
+// that outlook::msg_to_mime turns into MIME first, or a TNEF stream (winmail.dat saved on its
+// own: the body and files of a mail without its headers). `unreadable`: a mailbox file (PST/OST)
 // could not give this message; there are no bytes and `findings` say why.
-enum class Format { rfc822, outlook_msg, unreadable };
+enum class Format { rfc822, outlook_msg, tnef, unreadable };
 
 struct RawMessage {
   std::string locator;  // "a.eml", "box.mbox#1234" (byte offset of the From_ line), "Md/cur/x",
@@ -76,7 +77,11 @@ void read_mbox(std::istream& in, const std::string& name, const Options& options
                const Visitor& visitor);
 
 // What the first bytes of a file look like.
-enum class Kind { mbox, message, outlook_msg, pst, unknown };
+enum class Kind { mbox, message, outlook_msg, pst, tnef, unknown };
 Kind sniff(std::string_view head);
+
+// True when `bytes` (a whole file) is an Outlook message: a compound file holding the property
+// stream every .msg has (other compound files — Word, Excel — do not).
+bool is_outlook_message(std::string_view bytes);
 
 }  // namespace emotriage::ingest

@@ -5,6 +5,7 @@
 #include <expected>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace emotriage::outlook::detail {
 
@@ -47,5 +48,13 @@ std::string encode_header_text(std::string_view utf8);
 std::string format_mailbox(std::string_view name, std::string_view address);
 // A filename parameter in RFC 2231 form when needed: `filename*=utf-8''...` or `filename="..."`.
 std::string filename_parameter(std::string_view attribute, std::string_view utf8_name);
+// A multipart entity (its Content-Type header, then the parts) with a boundary that occurs in none
+// of `parts`; `depth` keeps nested boundaries apart.
+std::string multipart(std::string_view subtype, const std::vector<std::string>& parts,
+                      std::uint32_t depth);
+// A text/<subtype> leaf in UTF-8, base64.
+std::string text_part(std::string_view subtype, std::string_view utf8);
+// An attachment leaf: the bytes in base64 under `name` (no name: none written).
+std::string file_part(std::string_view content_type, std::string_view name, std::string_view bytes);
 
 }  // namespace emotriage::outlook::detail

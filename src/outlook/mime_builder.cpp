@@ -158,6 +158,8 @@ std::string boundary_for(const std::vector<std::string>& parts, std::uint32_t de
   }
 }
 
+}  // namespace
+
 std::string multipart(std::string_view subtype, const std::vector<std::string>& parts,
                       std::uint32_t depth) {
   const std::string boundary = boundary_for(parts, depth);
@@ -172,6 +174,17 @@ std::string text_part(std::string_view subtype, std::string_view utf8) {
   return "Content-Type: text/" + std::string(subtype) +
          "; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64_lines(utf8);
 }
+
+std::string file_part(std::string_view content_type, std::string_view name,
+                      std::string_view bytes) {
+  std::string out = "Content-Type: " + std::string(content_type);
+  if (!name.empty()) out += "; " + filename_parameter("name", name);
+  out += "\r\nContent-Disposition: attachment";
+  if (!name.empty()) out += "; " + filename_parameter("filename", name);
+  return out + "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64_lines(bytes);
+}
+
+namespace {
 
 class Rebuilder {
  public:
@@ -358,15 +371,11 @@ class Rebuilder {
     if (!valid_type || type.starts_with("multipart/") || type.starts_with("message/")) {
       type = "application/octet-stream";
     }
-    std::string out = "Content-Type: " + type;
-    if (!name.empty()) out += "; " + filename_parameter("name", name);
-    out += "\r\nContent-Disposition: attachment";
-    if (!name.empty()) out += "; " + filename_parameter("filename", name);
-    out += "\r\nContent-Transfer-Encoding: base64\r\n";
+    std::string out = file_part(type, name, *data);
     if (std::string id = props.text(kAttachContentId, codepage); !id.empty()) {
-      out += "Content-ID: <" + encode_header_text(id) + ">\r\n";
+      out.insert(0, "Content-ID: <" + encode_header_text(id) + ">\r\n");
     }
-    return out + "\r\n" + base64_lines(*data);
+    return out;
   }
 
   Budget& budget_;

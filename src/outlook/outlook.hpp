@@ -28,6 +28,13 @@ std::expected<std::string, std::string> msg_to_mime(std::string_view msg_bytes,
 // True when `bytes` starts with the TNEF signature 0x223E9F78.
 bool is_tnef(std::string_view bytes);
 
+// A TNEF stream saved on its own (winmail.dat) rebuilt as MIME, so that its body is read as the
+// mail's text and its files as attachments: From and Subject when the stream carries them
+// (PR_SENDER_*, PR_SUBJECT, attSubject — most streams do not, the headers travelled in the mail
+// around them), the richest body, every file. Fails only when the signature is missing.
+std::expected<std::string, std::string> tnef_to_mime(std::string_view tnef,
+                                                     const core::Limits& limits);
+
 // A file carried in a TNEF stream, for the caller to inspect. The message body comes last, named
 // body.txt, body.html or body.rtf (decompressed), as the `tnef` tool names it.
 struct Embedded {

@@ -20,6 +20,7 @@ using office::le32;
 constexpr std::uint32_t kTnefSignature = 0x223E9F78;
 
 // Attribute ids (the low word of the attribute tag).
+constexpr std::uint16_t kAttSubject = 0x8004;
 constexpr std::uint16_t kAttBody = 0x800C;
 constexpr std::uint16_t kAttAttachData = 0x800F;
 constexpr std::uint16_t kAttAttachTitle = 0x8010;
@@ -30,6 +31,9 @@ constexpr std::uint16_t kAttOemCodepage = 0x9007;
 constexpr std::uint8_t kLevelAttachment = 2;
 
 // MAPI property ids carried in attMsgProps / attAttachment.
+constexpr std::uint16_t kPropSubject = 0x0037;
+constexpr std::uint16_t kPropSenderName = 0x0C1A;
+constexpr std::uint16_t kPropSenderEmail = 0x0C1F;
 constexpr std::uint16_t kPropBody = 0x1000;
 constexpr std::uint16_t kPropRtfCompressed = 0x1009;
 constexpr std::uint16_t kPropHtml = 0x1013;
@@ -155,17 +159,30 @@ struct Attachment {
   bool has_data = false;
 };
 
+// What a TNEF stream carries: the files, the bodies the sender's client kept, and the few
+// envelope properties some clients write into it.
+struct Contents {
+  std::vector<Embedded> files;
+  std::string body_text, body_html, body_rtf;  // text as UTF-8; HTML as written; RTF decompressed
+  std::string subject, sender_name, sender_address;
+};
+
+Contents read_tnef(std::string_view tnef, const core::Limits& limits);
+
 }  // namespace
 
 bool is_tnef(std::string_view bytes) {
   return bytes.size() >= 6 && le32(bytes, 0) == kTnefSignature;
 }
 
-std::expected<std::vector<Embedded>, std::string> tnef_extract(std::string_view tnef,
-                                                               const core::Limits& limits) {
-  if (!is_tnef(tnef)) return std::unexpected("not a TNEF stream (signature 0x223E9F78 missing)");
+namespace {
+
+Contents read_tnef(std::string_view tnef, const core::Limits& limits) {
+  Contents contents;
   std::vector<Attachment> attachments;
-  std::string body_text, body_html, body_rtf;
+  std::string& body_text = contents.body_text;
+  std::string& body_html = contents.body_html;
+  std::string& body_rtf = contents.body_rtf;
   std::uint32_t codepage = 0;
   std::uint64_t held = 0;  // bytes copied out, bounded like decoded MIME content
   auto admit = [&](std::size_t n) {
@@ -192,12 +209,21 @@ std::expected<std::vector<Embedded>, std::string> tnef_extract(std::string_view 
       codepage = le32(data, 0);
     } else if (id == kAttBody && body_text.empty()) {
       body_text = decode_string8(data, codepage);
+    } else if (id == kAttSubject && level != kLevelAttachment && contents.subject.empty()) {
+      contents.subject = decode_string8(data, codepage);
     } else if (id == kAttMsgProps) {
       const auto properties = read_properties(data);
       if (const Property* cp = find(properties, kPropMessageCodepage))
         codepage = cp->number;
       else if (const Property* cpid = find(properties, kPropInternetCodepage))
         codepage = cpid->number;
+      for (auto [prop, text] : {std::pair{kPropSubject, &contents.subject},
+                                std::pair{kPropSenderName, &contents.sender_name},
+                                std::pair{kPropSenderEmail, &contents.sender_address}}) {
+        if (const Property* p = find(properties, prop); p && text->empty()) {
+          *text = property_text(*p, codepage);
+        }
+      }
       if (const Property* p = find(properties, kPropBody); p && body_text.empty()) {
         body_text = property_text(*p, codepage);
       }
@@ -241,21 +267,61 @@ std::expected<std::vector<Embedded>, std::string> tnef_extract(std::string_view 
     }
   }
 
-  std::vector<Embedded> out;
   for (auto& attachment : attachments) {
     if (!attachment.has_data) continue;
     std::string name = !attachment.long_name.empty() ? attachment.long_name : attachment.title;
-    out.push_back({std::move(name), std::move(attachment.data)});
+    contents.files.push_back({std::move(name), std::move(attachment.data)});
   }
+  return contents;
+}
+
+}  // namespace
+
+std::expected<std::vector<Embedded>, std::string> tnef_extract(std::string_view tnef,
+                                                               const core::Limits& limits) {
+  if (!is_tnef(tnef)) return std::unexpected("not a TNEF stream (signature 0x223E9F78 missing)");
+  Contents contents = read_tnef(tnef, limits);
+  std::vector<Embedded> out = std::move(contents.files);
   // One body, the richest the sender's client kept.
-  if (!body_html.empty()) {
-    out.push_back({"body.html", std::move(body_html)});
-  } else if (!body_rtf.empty()) {
-    out.push_back({"body.rtf", std::move(body_rtf)});
-  } else if (!body_text.empty()) {
-    out.push_back({"body.txt", std::move(body_text)});
+  if (!contents.body_html.empty()) {
+    out.push_back({"body.html", std::move(contents.body_html)});
+  } else if (!contents.body_rtf.empty()) {
+    out.push_back({"body.rtf", std::move(contents.body_rtf)});
+  } else if (!contents.body_text.empty()) {
+    out.push_back({"body.txt", std::move(contents.body_text)});
   }
   return out;
+}
+
+std::expected<std::string, std::string> tnef_to_mime(std::string_view tnef,
+                                                     const core::Limits& limits) {
+  if (!is_tnef(tnef)) return std::unexpected("not a TNEF stream (signature 0x223E9F78 missing)");
+  Contents contents = read_tnef(tnef, limits);
+  std::string out;
+  if (std::string from = format_mailbox(contents.sender_name, contents.sender_address);
+      !from.empty()) {
+    out += "From: " + from + "\r\n";
+  }
+  if (!contents.subject.empty()) {
+    out += "Subject: " + encode_header_text(core::trim(contents.subject)) + "\r\n";
+  }
+  out += "MIME-Version: 1.0\r\n";
+  std::vector<std::string> parts;
+  // One body, the richest the sender's client kept. HTML goes without a charset label: it is in
+  // the sender's code page, which the parser detects.
+  if (!contents.body_html.empty()) {
+    parts.push_back("Content-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+                    base64_lines(contents.body_html));
+  } else if (!contents.body_rtf.empty()) {
+    RtfBody body = rtf_to_body(contents.body_rtf, limits.text_bytes);
+    parts.push_back(text_part(body.html ? "html" : "plain", body.text));
+  } else if (!contents.body_text.empty()) {
+    parts.push_back(text_part("plain", contents.body_text));
+  }
+  for (const Embedded& file : contents.files) {
+    parts.push_back(file_part("application/octet-stream", file.name, file.bytes));
+  }
+  return out + multipart("mixed", parts, 0);
 }
 
 }  // namespace emotriage::outlook

@@ -183,7 +183,11 @@ class Planner {
       : in_(inputs), ev_(inputs.evidence), reporter_(reporter), v_(verdict) {}
 
   void plan() {
-    if (!v_.suspicious) return;
+    if (!v_.suspicious) {
+      // Not suspicious as forwarded, but the forward lost what tells a forgery: ask anyway.
+      if (!reporter_.empty()) ask_for_original();
+      return;
+    }
     handle_mail();
     if (!reporter_.empty()) ask_for_original();
     switch (v_.scenario) {
@@ -333,6 +337,12 @@ class Planner {
   }
 
   void malspam() {
+    if (ev_.from.address.empty()) {
+      add(1, "warn-recipients", "",
+          "このメールを受け取った社員に、添付ファイルやリンクを開かないよう知らせてください。",
+          "Tell the employees who received it not to open its attachments or links.");
+      return;
+    }
     add(1, "block-sender", ev_.from.address,
         sentence("このメールを受け取った社員に開かないよう知らせ、送信元 {} をメールフィルターで"
                  "ブロックしてください。",
@@ -564,14 +574,15 @@ void summarise(const Inputs& inputs, bool forwarded_inline, Verdict& v) {
       }
       break;
     case Scenario::external_malspam:
+      // No sender at all: a winmail.dat or a header-less fragment given on its own.
       v.summary_ja = sentence(
           "社外 ({}) からの Emotet 型のメールです。当社の情報は使われていません。開かずに削除し、"
           "送信元をブロックしてください。",
-          from);
+          from.empty() ? "差出人不明" : from);
       v.summary_en = sentence(
           "Emotet-style mail from outside ({}) that uses nothing of ours. Delete it unopened and "
           "block the sender.",
-          from);
+          from.empty() ? "sender unknown" : from);
       break;
     case Scenario::not_suspicious:
       v.summary_ja = "Emotet 型の特徴は見つかりませんでした。";

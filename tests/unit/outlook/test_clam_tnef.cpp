@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+
+#include <unistd.h>
 
 #include "app/pipeline.hpp"
 #include "mime/parser.hpp"
@@ -40,7 +43,14 @@ class ClamTnef : public ::testing::Test {
       GTEST_SKIP() << kClamTnef << " is missing: install Debian's clamav-testfiles "
                    << "(scripts/install-deps.sh --tests)";
     }
+    auto profile =
+        profile::load_profile(std::string(EMOTRIAGE_SOURCE_DIR) + "/examples/profile.toml");
+    ASSERT_TRUE(profile.has_value());
+    matcher_.emplace(std::move(*profile));
+    mime::initialize();
   }
+
+  std::optional<profile::Matcher> matcher_;
 };
 
 TEST_F(ClamTnef, ReaderRecoversTheExecutable) {
@@ -63,16 +73,11 @@ TEST_F(ClamTnef, WinmailDatInAMailIsInspected) {
       "Content-Disposition: attachment; filename=winmail.dat\r\n"
       "Content-Transfer-Encoding: base64\r\n\r\n" +
       detail::base64_lines(clam_tnef()) + "--b--\r\n";
-  auto profile =
-      profile::load_profile(std::string(EMOTRIAGE_SOURCE_DIR) + "/examples/profile.toml");
-  ASSERT_TRUE(profile.has_value());
-  const profile::Matcher matcher(std::move(*profile));
-  mime::initialize();
   ingest::RawMessage raw;
   raw.locator = "clam.eml";
   raw.bytes = mail;
   const verdict::Analysis analysis = app::analyze_message(app::parse_raw(raw, core::Limits{}),
-                                                          {.matcher = &matcher}, core::Limits{});
+                                                          {.matcher = &*matcher_}, core::Limits{});
   const auto* winmail = find(analysis.inspection.attachments, "winmail.dat");
   ASSERT_NE(winmail, nullptr);
   EXPECT_EQ(winmail->detected_type, "tnef");
@@ -82,6 +87,41 @@ TEST_F(ClamTnef, WinmailDatInAMailIsInspected) {
   EXPECT_TRUE(std::ranges::any_of(analysis.inspection.findings, [](const core::Finding& f) {
     return f.id == "attachment.executable";
   }));
+}
+
+// Found in audit: a winmail.dat saved on its own was skipped by a folder walk ("not-mail") and,
+// given by name, parsed as a broken RFC 822 mail — "not suspicious" with its executable unseen.
+TEST_F(ClamTnef, WinmailDatOnItsOwnIsInspected) {
+  const fs::path folder =
+      fs::temp_directory_path() / ("emotriage-tnef-" + std::to_string(getpid()));
+  fs::create_directories(folder);
+  fs::copy_file(kClamTnef, folder / "winmail.dat", fs::copy_options::overwrite_existing);
+  const app::AnalysisContext context{.matcher = &*matcher_};
+  app::BatchOptions options;
+  options.jobs = 1;
+  options.analysis = &context;
+  std::vector<verdict::Analysis> analyses;
+  std::vector<std::string> skipped;
+  app::run_batch({folder.string()}, options,
+                 {.message = {},
+                  .analysis = [&](verdict::Analysis&& a) { analyses.push_back(std::move(a)); },
+                  .error = {},
+                  .skipped = [&](const ingest::Skipped& s) { skipped.push_back(s.locator); },
+                  .progress = {}});
+  fs::remove_all(folder);
+  EXPECT_TRUE(skipped.empty());
+  ASSERT_EQ(analyses.size(), 1u);
+  const verdict::Analysis& analysis = analyses[0];
+  const auto has = [](const std::vector<core::Finding>& findings, std::string_view id) {
+    return std::ranges::any_of(findings, [&](const core::Finding& f) { return f.id == id; });
+  };
+  EXPECT_TRUE(has(analysis.message.findings, "parse.headers-missing"));
+  EXPECT_FALSE(has(analysis.message.findings, "parse.malformed"));
+  const auto* exe = find(analysis.inspection.attachments, "clam.exe");
+  ASSERT_NE(exe, nullptr);
+  EXPECT_EQ(exe->detected_type, "pe");
+  EXPECT_TRUE(has(analysis.inspection.findings, "attachment.executable"));
+  EXPECT_TRUE(analysis.verdict.suspicious);
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
+#include <tuple>
 
 #include <unistd.h>
 #include "app/pipeline.hpp"
@@ -149,40 +151,103 @@ std::vector<Outcome> analyse(const fs::path& input, const app::AnalysisContext& 
   return out;
 }
 
-TEST(MsgVerdict, EveryIncidentAsMsgGetsTheVerdictOfItsEml) {
-  const fs::path source(EMOTRIAGE_SOURCE_DIR);
-  auto profile = profile::load_profile((source / "examples/profile.toml").string());
-  ASSERT_TRUE(profile.has_value());
-  const profile::Matcher matcher(std::move(*profile));
-  const app::AnalysisContext context{.matcher = &matcher};
-  mime::initialize();
+// A colleague's mail that carries `file` (a .msg or .eml) as a plain attachment, as Outlook and
+// most clients send "forward as attachment" of a saved file.
+std::string carrier_of(const std::string& file, const std::string& name, const std::string& type) {
+  return "From: 山田 太郎 <t.yamada@sample-shoji.example>\r\n"
+         "To: security@sample-shoji.example\r\n"
+         "Subject: =?UTF-8?B?5LiN5a+p44Gq44Oh44O844Or44KS6Lui6YCB44GX44G+44GZ?=\r\n"
+         "Date: Mon, 05 Jan 2026 10:00:00 +0900\r\n"
+         "Message-ID: <carrier@sample-shoji.example>\r\n"
+         "MIME-Version: 1.0\r\n"
+         "Content-Type: multipart/mixed; boundary=\"carrier\"\r\n\r\n"
+         "--carrier\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+         "Please check the attached mail.\r\n"
+         "--carrier\r\nContent-Type: " +
+         type + "\r\nContent-Disposition: attachment; filename=\"" + name +
+         "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + detail::base64_lines(file) +
+         "--carrier--\r\n";
+}
 
-  const fs::path scratch =
+class IncidentFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto profile = profile::load_profile((source_ / "examples/profile.toml").string());
+    ASSERT_TRUE(profile.has_value());
+    matcher_.emplace(std::move(*profile));
+    context_ = app::AnalysisContext{.matcher = &*matcher_};
+    mime::initialize();
+    fs::create_directories(scratch_);
+  }
+  void TearDown() override { fs::remove_all(scratch_); }
+
+  // Calls `check(eml path, eml bytes, the same mail as .msg bytes)` for every incident.
+  template <class Check>
+  void for_each_incident(Check check) {
+    std::size_t compared = 0;
+    for (const auto& file : fs::directory_iterator(source_ / "examples/incidents")) {
+      if (file.path().extension() != ".eml") continue;
+      SCOPED_TRACE(file.path().filename().string());
+      const std::string eml = read_file(file.path());
+      const core::Message parsed = mime::parse_message(eml, "x.eml", core::Limits{});
+      MsgWriter writer(parsed);
+      writer.write(-1, "", 32, parsed.envelope);
+      check(file.path(), eml, writer.bytes());
+      ++compared;
+    }
+    EXPECT_EQ(compared, 14u);
+  }
+
+  fs::path write(const std::string& name, const std::string& bytes) const {
+    const fs::path path = scratch_ / name;
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+  }
+
+  const fs::path source_{EMOTRIAGE_SOURCE_DIR};
+  const fs::path scratch_ =
       fs::temp_directory_path() / ("emotriage-msg-" + std::to_string(getpid()));
-  fs::create_directories(scratch);
-  std::size_t compared = 0;
-  for (const auto& file : fs::directory_iterator(source / "examples/incidents")) {
-    if (file.path().extension() != ".eml") continue;
-    SCOPED_TRACE(file.path().filename().string());
-    const std::string eml = read_file(file.path());
-    const core::Message parsed = mime::parse_message(eml, "x.eml", core::Limits{});
-    MsgWriter writer(parsed);
-    writer.write(-1, "", 32, parsed.envelope);
-    const fs::path msg = scratch / (file.path().stem().string() + ".msg");
-    std::ofstream(msg, std::ios::binary) << writer.bytes();
+  std::optional<profile::Matcher> matcher_;
+  app::AnalysisContext context_;
+};
 
-    const std::vector<Outcome> from_eml = analyse(file.path(), context);
-    const std::vector<Outcome> from_msg = analyse(msg, context);
+TEST_F(IncidentFiles, EveryIncidentAsMsgGetsTheVerdictOfItsEml) {
+  for_each_incident([&](const fs::path& eml, const std::string&, const std::string& msg) {
+    const std::vector<Outcome> from_eml = analyse(eml, context_);
+    const std::vector<Outcome> from_msg = analyse(write("incident.msg", msg), context_);
     ASSERT_EQ(from_eml.size(), from_msg.size());
     for (std::size_t i = 0; i < from_eml.size(); ++i) {
       EXPECT_EQ(from_eml[i].scenario, from_msg[i].scenario) << "analysis " << i;
       EXPECT_EQ(from_eml[i].score, from_msg[i].score) << "analysis " << i;
       EXPECT_EQ(from_eml[i].ids, from_msg[i].ids) << "analysis " << i;
     }
-    ++compared;
-  }
-  fs::remove_all(scratch);
-  EXPECT_EQ(compared, 14u);
+  });
+}
+
+// Found in audit: an incident forwarded as an attached .msg file (or a saved .eml sent as
+// application/octet-stream) was one opaque attachment of the colleague's mail — never parsed, its
+// attachments never inspected, and the forward judged "not suspicious". The attached file is the
+// reported mail: it gets the verdict of the incident itself, and the colleague is not blamed.
+TEST_F(IncidentFiles, AnIncidentAttachedAsAFileGetsTheVerdictOfItsEml) {
+  for_each_incident([&](const fs::path& eml_path, const std::string& eml, const std::string& msg) {
+    const std::vector<Outcome> from_eml = analyse(eml_path, context_);
+    for (const auto& [name, type, bytes] :
+         {std::tuple{"reported.msg", "application/vnd.ms-outlook", msg},
+          std::tuple{"reported.eml", "application/octet-stream", eml}}) {
+      SCOPED_TRACE(name);
+      const std::vector<Outcome> carried =
+          analyse(write("carrier.eml", carrier_of(bytes, name, type)), context_);
+      ASSERT_EQ(carried.size(), from_eml.size() + 1);
+      EXPECT_EQ(carried[0].scenario, "not-suspicious");
+      for (std::size_t i = 0; i < from_eml.size(); ++i) {
+        std::set<std::string> expected_ids = from_eml[i].ids;
+        if (i == 0) expected_ids.insert("forward.attached");
+        EXPECT_EQ(carried[i + 1].scenario, from_eml[i].scenario) << "analysis " << i;
+        EXPECT_EQ(carried[i + 1].score, from_eml[i].score) << "analysis " << i;
+        EXPECT_EQ(carried[i + 1].ids, expected_ids) << "analysis " << i;
+      }
+    }
+  });
 }
 
 }  // namespace
