@@ -28,8 +28,10 @@ struct Decided {
 };
 
 // `reporter` forwards inline a mail from `original_sender` that was sent to her; the forward
-// keeps the original's macro attachment (an inspection finding stands in for it).
-Decided decide_forward(std::string_view reporter, std::string_view original_sender) {
+// keeps the original's macro attachment (an inspection finding stands in for it) unless
+// `with_macro` is false.
+Decided decide_forward(std::string_view reporter, std::string_view original_sender,
+                       bool with_macro = true) {
   mime::initialize();
   static const profile::Profile profile = sample_profile();
   static const profile::Matcher matcher(profile);
@@ -45,8 +47,10 @@ Decided decide_forward(std::string_view reporter, std::string_view original_send
   const core::Message message = mime::parse_message(raw, "fw.eml", core::Limits{});
   Decided decided{evidence::collect(message, matcher), {}};
   inspect::Result inspection;
-  inspection.findings.push_back(core::Finding{"attachment.macro-autoexec", core::Severity::high,
-                                              "ja", "en", "AutoOpen", "2"});
+  if (with_macro) {
+    inspection.findings.push_back(core::Finding{"attachment.macro-autoexec", core::Severity::high,
+                                                "ja", "en", "AutoOpen", "2"});
+  }
   decided.verdict = decide({message, decided.evidence, inspection, profile});
   return decided;
 }
@@ -73,6 +77,16 @@ void expect_reporter_not_blamed(const Verdict& v) {
 
 bool has_finding(const evidence::Evidence& ev, std::string_view id) {
   return std::ranges::any_of(ev.findings, [&](const auto& f) { return f.id == id; });
+}
+
+// Found in audit: a forward that looks harmless still lost the headers that would tell a forgery,
+// so the original is asked for (and the report shows it) even when nothing is suspicious.
+TEST(InlineForwardVerdict, HarmlessLookingForwardStillAsksForTheOriginal) {
+  const Decided d = decide_forward("鈴木 花子 <h.suzuki@sample-shoji.example>",
+                                   "Billing <billing@acme-invoices.example>", false);
+  EXPECT_FALSE(d.verdict.suspicious);
+  EXPECT_TRUE(targets(d.verdict, "get-original-mail", "h.suzuki@sample-shoji.example"));
+  EXPECT_EQ(d.verdict.actions.size(), 1u);
 }
 
 TEST(InlineForwardVerdict, PlainOutsideMalspamIsExternalMalspam) {
