@@ -160,21 +160,22 @@ class SqliteStore final : public Store {
   }
 
   core::Result<void> set_item(const std::string& name, const std::string& key, Status status,
-                              const std::string& who, const std::string& note,
+                              const std::string& who, const std::optional<std::string>& note,
                               const std::string& at) override {
     return write([&]() -> core::Result<void> {
       auto id = case_id(name);
       if (!id) return std::unexpected(id.error());
-      // Without a new note the item keeps the one it has.
+      // Without a note (nullopt) the item keeps the one it has.
       Statement update(db_,
                        "UPDATE items SET status = ?, who = ?, at = ?, "
-                       "note = CASE WHEN ? = '' THEN note ELSE ? END "
+                       "note = CASE WHEN ? THEN note ELSE ? END "
                        "WHERE case_id = ? AND key = ?");
-      update.bind(1, to_string(status)).bind(2, who).bind(3, at).bind(4, note).bind(5, note);
+      update.bind(1, to_string(status)).bind(2, who).bind(3, at);
+      update.bind(4, std::int64_t{!note}).bind(5, note.value_or(""));
       if (update.bind(6, *id).bind(7, key).step() != SQLITE_DONE)
         return std::unexpected(db_error(db_, "update item"));
       if (sqlite3_changes(db_) == 0) return core::fail(core::ErrorCode::not_found, key);
-      return add_event(*id, at, "item", key, to_string(status), who, note);
+      return add_event(*id, at, "item", key, to_string(status), who, note.value_or(""));
     });
   }
 

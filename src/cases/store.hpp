@@ -117,9 +117,10 @@ class Store {
   // Stores a mail of the case, or records another sighting when its bytes are already there.
   [[nodiscard]] virtual core::Result<Added> add_mail(const std::string& name, const NewMail& mail,
                                                      const std::string& at) = 0;
+  // `note`: nullopt keeps the item's note, "" clears it.
   [[nodiscard]] virtual core::Result<void> set_item(const std::string& name, const std::string& key,
                                                     Status status, const std::string& who,
-                                                    const std::string& note,
+                                                    const std::optional<std::string>& note,
                                                     const std::string& at) = 0;
   [[nodiscard]] virtual core::Result<void> add_note(const std::string& name, const std::string& who,
                                                     const std::string& text,

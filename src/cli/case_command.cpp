@@ -216,8 +216,10 @@ int run_step(const CaseOptions& options) {
     return 2;
   }
   const cases::Item& item = data.items[static_cast<std::size_t>(index)];
-  auto set =
-      opened->store->set_item(options.name, item.key, *status, options.who, options.note, *at);
+  // Without --note the item keeps its note.
+  auto set = opened->store->set_item(
+      options.name, item.key, *status, options.who,
+      options.note.empty() ? std::nullopt : std::optional(options.note), *at);
   if (!set) {
     print_error(lang, "項目を更新できません", "cannot update the item", set.error().detail);
     return 2;

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/output.hpp"
+#include "notice/date.hpp"
 #include "notice/notices.hpp"
 
 namespace emotriage::cli {
@@ -22,15 +23,7 @@ std::string notice_date(const std::string& option) {
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
     now = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
   }
-  std::tm local{};
-  localtime_r(&now, &local);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &local);
-  char zone[8];
-  std::strftime(zone, sizeof zone, "%z", &local);  // +0900
-  std::string offset(zone);
-  if (offset.size() == 5) offset.insert(3, ":");
-  return std::string(stamp) + offset;
+  return notice::local_rfc3339(now);
 }
 
 struct NoticeCommand {

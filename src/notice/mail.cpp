@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 
 #include "core/text.hpp"
+#include "notice/date.hpp"
 
 namespace emotriage::notice {
 
@@ -116,22 +116,6 @@ std::string address_list(const std::vector<Mailbox>& mailboxes) {
   return out;
 }
 
-int parse_int(std::string_view text) {
-  int value = -1;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc() && ptr == text.data() + text.size() ? value : -1;
-}
-
-// Days since 1970-01-01 of a civil date (H. Hinnant's algorithm).
-long days_from_civil(int y, int m, int d) {
-  y -= m <= 2;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const long yoe = y - era * 400;
-  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 }  // namespace
 
 std::string header_safe(std::string_view utf8) {
@@ -202,42 +186,20 @@ bool is_plain_address(std::string_view address) {
   });
 }
 
-std::optional<std::string> rfc5322_date(std::string_view stamp) {
-  // YYYY-MM-DDTHH:MM:SS then Z or ±HH:MM (fractions of a second are dropped).
-  if (stamp.size() < 20 || stamp[4] != '-' || stamp[7] != '-' ||
-      (stamp[10] != 'T' && stamp[10] != ' ') || stamp[13] != ':' || stamp[16] != ':')
-    return std::nullopt;
-  int year = parse_int(stamp.substr(0, 4)), month = parse_int(stamp.substr(5, 2)),
-      day = parse_int(stamp.substr(8, 2)), hour = parse_int(stamp.substr(11, 2)),
-      minute = parse_int(stamp.substr(14, 2)), second = parse_int(stamp.substr(17, 2));
-  std::string_view zone = stamp.substr(19);
-  if (!zone.empty() && zone.front() == '.') {
-    zone.remove_prefix(1);
-    while (!zone.empty() && zone.front() >= '0' && zone.front() <= '9') zone.remove_prefix(1);
-  }
-  std::string offset;
-  if (zone == "Z" || zone == "z") {
-    offset = "+0000";
-  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':' &&
-             parse_int(zone.substr(1, 2)) >= 0 && parse_int(zone.substr(1, 2)) < 24 &&
-             parse_int(zone.substr(4, 2)) >= 0 && parse_int(zone.substr(4, 2)) < 60) {
-    offset =
-        std::string(1, zone[0]) + std::string(zone.substr(1, 2)) + std::string(zone.substr(4, 2));
-  } else {
-    return std::nullopt;
-  }
-  if (year < 1900 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
-      minute < 0 || minute > 59 || second < 0 || second > 60)
-    return std::nullopt;
+std::optional<std::string> rfc5322_date(std::string_view rfc3339) {
+  auto stamp = parse_rfc3339(rfc3339);
+  if (!stamp) return std::nullopt;
   static constexpr std::array<std::string_view, 7> kWeekdays{"Thu", "Fri", "Sat", "Sun",
                                                              "Mon", "Tue", "Wed"};
   static constexpr std::array<std::string_view, 12> kMonths{
       "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  long days = days_from_civil(year, month, day);
+  long days = stamp->days_since_epoch();
   auto two = [](int value) { return std::string(value < 10 ? "0" : "") + std::to_string(value); };
-  return std::string(kWeekdays[((days % 7) + 7) % 7]) + ", " + two(day) + " " +
-         std::string(kMonths[month - 1]) + " " + std::to_string(year) + " " + two(hour) + ":" +
-         two(minute) + ":" + two(second) + " " + offset;
+  const int offset = stamp->offset_minutes < 0 ? -stamp->offset_minutes : stamp->offset_minutes;
+  return std::string(kWeekdays[((days % 7) + 7) % 7]) + ", " + two(stamp->day) + " " +
+         std::string(kMonths[stamp->month - 1]) + " " + std::to_string(stamp->year) + " " +
+         two(stamp->hour) + ":" + two(stamp->minute) + ":" + two(stamp->second) + " " +
+         (stamp->offset_minutes < 0 ? "-" : "+") + two(offset / 60) + two(offset % 60);
 }
 
 std::string compose_eml(const Draft& draft) {

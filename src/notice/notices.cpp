@@ -249,6 +249,13 @@ std::string message_id(const Json& facts, const MailNotice& notice, Lang lang,
 
 }  // namespace
 
+const std::vector<std::string>& notice_kinds() {
+  static const std::vector<std::string> kKinds{"website-notice",   "sender-letter",
+                                               "lookalike-report", "abuse-report",
+                                               "staff-alert",      "partner-advisory"};
+  return kKinds;
+}
+
 const std::vector<std::string>& template_names() {
   static const std::vector<std::string> kNames{"website.html",
                                                "website.txt",

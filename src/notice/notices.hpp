@@ -37,6 +37,10 @@ std::expected<std::vector<NoticeFile>, NoticeError> render_notices(
     const nlohmann::ordered_json& analysis, const profile::Profile& profile,
     const NoticeOptions& options);
 
+// The kinds of notice render_notices writes; each file's name starts with its kind
+// ("website-notice.ja.txt", "sender-letter-01-example.com.en.eml").
+const std::vector<std::string>& notice_kinds();
+
 // The names of the templates a user may override (e.g. "website.html"), without ".mustache".
 const std::vector<std::string>& template_names();
 

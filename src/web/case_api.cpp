@@ -6,6 +6,7 @@
 
 #include "cases/checklist.hpp"
 #include "cases/render.hpp"
+#include "notice/date.hpp"
 #include "report/campaign.hpp"
 
 namespace emotriage::web {
@@ -45,29 +46,6 @@ logs::LogReport stored_log_report(const std::vector<cases::LogAccount>& accounts
   return report;
 }
 
-// "staff-alert.ja.txt" -> its title for a person, by the kind its name starts with.
-std::string notice_title(std::string_view stem, report::Lang lang) {
-  struct Kind {
-    std::string_view prefix, ja, en;
-  };
-  static constexpr Kind kKinds[] = {
-      {"website-notice", "⑦ Web サイト掲載文", "⑦ Website notice"},
-      {"sender-letter", "⑥ 送信元への連絡", "⑥ Letter to the sender's owner"},
-      {"abuse-report", "⑥ 不正利用の報告", "⑥ Abuse report"},
-      {"partner-advisory", "⑥ 取引先への注意喚起", "⑥ Partner advisory"},
-      {"staff-alert", "社内向け注意喚起", "Staff alert"},
-  };
-  for (const auto& kind : kKinds) {
-    if (!stem.starts_with(kind.prefix)) continue;
-    std::string title(report::pick(lang, kind.ja, kind.en));
-    // sender-letter-1-example.com: the number and the (sanitised) domain tell letters apart.
-    if (stem.size() > kind.prefix.size() + 1)
-      title += " (" + std::string(stem.substr(kind.prefix.size() + 1)) + ")";
-    return title;
-  }
-  return std::string(stem);
-}
-
 }  // namespace
 
 Answer refusal(int status, std::string_view code, std::string_view ja, std::string_view en) {
@@ -83,6 +61,35 @@ std::string server_time() {
   char buffer[32];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return buffer;
+}
+
+std::string notice_time() {
+  const std::string now = server_time();
+  auto stamp = notice::parse_rfc3339(now);
+  return stamp ? notice::local_rfc3339(stamp->instant()) : now;
+}
+
+std::string notice_title(std::string_view stem, report::Lang lang) {
+  struct Kind {
+    std::string_view prefix, ja, en;
+  };
+  static constexpr Kind kKinds[] = {
+      {"website-notice", "⑦ Web サイト掲載文", "⑦ Website notice"},
+      {"sender-letter", "⑥ 送信元への連絡", "⑥ Letter to the sender's owner"},
+      {"abuse-report", "⑥ 不正利用の報告", "⑥ Abuse report"},
+      {"lookalike-report", "⑥ なりすましドメインの報告", "⑥ Lookalike domain report"},
+      {"partner-advisory", "⑥ 取引先への注意喚起", "⑥ Partner advisory"},
+      {"staff-alert", "社内向け注意喚起", "Staff alert"},
+  };
+  for (const auto& kind : kKinds) {
+    if (!stem.starts_with(kind.prefix)) continue;
+    std::string title(report::pick(lang, kind.ja, kind.en));
+    // sender-letter-1-example.com: the number and the (sanitised) domain tell letters apart.
+    if (stem.size() > kind.prefix.size() + 1)
+      title += " (" + std::string(stem.substr(kind.prefix.size() + 1)) + ")";
+    return title;
+  }
+  return std::string(stem);
 }
 
 bool valid_case_name(std::string_view name) {
@@ -226,15 +233,21 @@ Answer CaseApi::set_item(const std::string& name, const nlohmann::json& change) 
   };
   if (!change.is_object())
     return refusal(400, "body", "JSON のオブジェクトで送ってください。", "send a JSON object.");
-  const std::string key = text("key"), who = text("who"), note = text("note");
+  const std::string key = text("key"), who = text("who");
   auto status = cases::status_from(text("status"));
   if (key.empty() || !status)
     return refusal(400, "item", "key と status (todo, done, skipped, not-needed) が必要です。",
                    "key and status (todo, done, skipped, not-needed) are required.");
-  if (who.empty() || who.size() > kMaxWho || note.size() > kMaxNote)
+  // "note" absent or null keeps the item's note; a string, "" included, replaces it.
+  std::optional<std::string> note;
+  auto given = change.find("note");
+  const bool keeps_note = given == change.end() || given->is_null();
+  if (!keeps_note && given->is_string()) note = given->get<std::string>();
+  if (who.empty() || who.size() > kMaxWho || (!keeps_note && !note) ||
+      (note && note->size() > kMaxNote))
     return refusal(400, "who",
-                   "担当者 (200 バイトまで) を入れてください。メモは 4000 バイトまでです。",
-                   "who (up to 200 bytes) is required; a note takes up to 4000 bytes.");
+                   "担当者 (200 バイトまで) を入れてください。メモは 4000 バイトまでの文字列です。",
+                   "who (up to 200 bytes) is required; a note is a string of up to 4000 bytes.");
   Answer refused;
   auto opened = open_case(name, refused);
   if (!opened) return refused;
@@ -244,13 +257,17 @@ Answer CaseApi::set_item(const std::string& name, const nlohmann::json& change) 
       return refusal(404, "no-item", "その項目はありません。", "no such item.");
     return ledger_failure(set.error());
   }
+  if (!note) {
+    int index = cases::find_item(opened->data.items, key);
+    note = index < 0 ? "" : opened->data.items[static_cast<std::size_t>(index)].note;
+  }
   return {200,
           {{"case", name},
            {"key", key},
            {"status", cases::to_string(*status)},
            {"who", who},
            {"at", at},
-           {"note", note}}};
+           {"note", *note}}};
 }
 
 std::expected<std::vector<notice::NoticeFile>, Answer> CaseApi::render_notices(
@@ -271,7 +288,7 @@ std::expected<std::vector<notice::NoticeFile>, Answer> CaseApi::render_notices(
     }
     notice::NoticeOptions options;
     options.langs = {lang};
-    options.date = server_time();
+    options.date = notice_time();
     if (const char* builtin = std::getenv("EMOTRIAGE_TEMPLATES"); builtin != nullptr && *builtin)
       options.builtin_templates = builtin;
     auto rendered = notice::render_notices(
@@ -375,7 +392,8 @@ Answer CaseApi::logs(const std::string& name, const std::vector<Upload>& uploads
   int checked = cases::find_item(data->items, "check-logs");
   if (checked >= 0 &&
       data->items[static_cast<std::size_t>(checked)].status == cases::Status::todo) {
-    if (auto set = (*store)->set_item(name, "check-logs", cases::Status::done, "emotriage", "", at);
+    if (auto set = (*store)->set_item(name, "check-logs", cases::Status::done, "emotriage",
+                                      std::nullopt, at);
         !set)
       return ledger_failure(set.error());
   }

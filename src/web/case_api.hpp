@@ -32,6 +32,15 @@ Answer refusal(int status, std::string_view code, std::string_view ja, std::stri
 // The server's clock as RFC 3339 UTC ("2026-01-05T09:12:00Z"); EMOTRIAGE_NOW replaces it (tests).
 std::string server_time();
 
+// The date of the case's notices: server_time() in the local time zone with its offset, as
+// `emotriage notice` dates them (between 00:00 and 09:00 in Japan, the UTC date is yesterday's).
+std::string notice_time();
+
+// The title of a notice for a person, by the kind its file stem starts with
+// ("sender-letter-01-example.com" -> "⑥ 送信元への連絡 (01-example.com)"); the stem itself when
+// the kind is unknown.
+std::string notice_title(std::string_view stem, report::Lang lang);
+
 // A case name the API accepts: 1 to 100 bytes of UTF-8 without "/" or control characters.
 bool valid_case_name(std::string_view name);
 

@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <sys/socket.h>
+
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -276,6 +278,13 @@ struct Server::Impl {
     httplib::Headers headers;
     for (const auto& [name, value] : security_headers()) headers.emplace(name, value);
     http.set_default_headers(std::move(headers));
+    // httplib's default options set SO_REUSEPORT (Debian's 0.11), with which a second server
+    // binds the same port and the kernel splits the requests between the two. SO_REUSEADDR
+    // alone still allows a restart over connections in TIME_WAIT, yet a taken port fails bind.
+    http.set_socket_options([](socket_t socket) {
+      int yes = 1;
+      setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     http.set_payload_max_length(options.max_request_bytes);
     http.set_pre_routing_handler(
         [this](const httplib::Request& request, httplib::Response& response) {

@@ -28,6 +28,7 @@ BIN, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 PROFILE = os.path.join(SOURCE, "examples/profile.toml")
 INCIDENTS = os.path.join(SOURCE, "examples/incidents")
 HOSTILE = os.path.join(SOURCE, "tests/data/report/hostile-strings.eml")
+CORPUS = os.environ.get("EMOTRIAGE_CORPUS_DIR", os.path.join(SOURCE, "..", "shared", "corpus"))
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 TMP = tempfile.mkdtemp(prefix="emotriage-web-")
@@ -224,6 +225,23 @@ def test_loopback_server():
               "<img src=x onerror=alert(2)>" in hostile["from"]["display_name"])
         check("hostile file name kept as data", hostile["source"] == "<img src=x onerror=alert(1)>.eml",
               hostile["source"])
+
+        # A real Outlook .msg (Apache POI's test file) is read like the CLI reads it.
+        msg = os.path.join(CORPUS, "apache_poi/hsmf/quick.msg")
+        if not os.path.exists(msg):
+            print(f"skip .msg upload: no {msg}")
+        else:
+            body_bytes, form_headers = multipart([("quick.msg", read(msg))])
+            status, _, body = server.request("POST", "/api/analyze?lang=en", body_bytes,
+                                             {**form_headers, "X-CSRF-Token": csrf})
+            messages = json.loads(body)["messages"] if status == 200 else []
+            check(".msg analysed", status == 200 and len(messages) == 1, (status, body[:300]))
+            if messages:
+                check(".msg subject", messages[0]["subject"] == "Test the content transformer",
+                      messages[0]["subject"])
+                check(".msg sender", messages[0]["from"]["display_name"] == "Kevin Roast",
+                      messages[0]["from"])
+                check(".msg named as uploaded", messages[0]["source"] == "quick.msg", messages[0]["source"])
     finally:
         server.stop()
 
@@ -299,7 +317,62 @@ def test_bad_listen():
     check("bad --listen: exit 2", r.returncode == 2 and "HOST:PORT" in r.stderr, (r.returncode, r.stderr))
 
 
+def test_port_taken():
+    # A second server on a port in use must not start (with SO_REUSEPORT the kernel would split
+    # the requests between the two servers): exit 2 with its message, in both languages.
+    server = Server("--lang", "en")
+    try:
+        for lang, message in [("en", "cannot listen on"), ("ja", "待ち受けできません")]:
+            try:
+                r = subprocess.run([BIN, "serve", "--listen", f"127.0.0.1:{server.port}", "--lang", lang,
+                                    "--profile", PROFILE, "--db", os.path.join(TMP, "taken.db")],
+                                   capture_output=True, text=True, timeout=20)
+            except subprocess.TimeoutExpired as running:
+                check(f"port taken: exit 2 ({lang})", False, f"a second server started: {running.stdout}")
+                continue
+            check(f"port taken: exit 2 ({lang})", r.returncode == 2 and message in r.stderr and
+                  not r.stdout, (r.returncode, r.stdout, r.stderr))
+        status, _, _ = server.request("GET", "/api/session")
+        check("the first server still answers", status == 200, status)
+    finally:
+        server.stop()
+
+
 NOW = "2026-01-05T09:12:00Z"
+
+
+def test_notice_local_date():
+    # 20:00 UTC is 05:00 the next morning in Tokyo: the notices are dated in local time, the day
+    # the reader lives in, as `emotriage notice` dates them.
+    evening = "2026-01-05T20:00:00Z"
+    work = tempfile.mkdtemp(dir=TMP)
+    zone = {"TZ": "Asia/Tokyo"}
+    server = Server("--db", os.path.join(work, "cases.db"), env={**zone, "EMOTRIAGE_NOW": evening})
+    try:
+        csrf = csrf_token(server)
+        mail = os.path.join(INCIDENTS, "01-own-account-compromised-zip-password.eml")
+        upload, form_headers = multipart([("01.eml", read(mail))])
+        status, _, _ = server.request("POST", "/api/cases/dated/mails", upload,
+                                      {**form_headers, "X-CSRF-Token": csrf})
+        check("dated: upload", status == 200, status)
+        notices = {n["name"]: n["body"] for n in get_json(server, "/api/cases/dated/notices?lang=ja")["notices"]}
+        website = notices.get("website-notice.ja.txt", "")
+        check("website notice dated in local time", "2026-01-06" in website and "2026-01-05" not in website,
+              website[:200])
+        check("staff alert dated in local time",
+              "Date: Tue, 06 Jan 2026 05:00:00 +0900" in notices.get("staff-alert.ja.txt", ""),
+              notices.get("staff-alert.ja.txt", "")[:300])
+        # The CLI at the same instant in the same zone writes the same drafts.
+        drafts = os.path.join(work, "notices")
+        r = subprocess.run([BIN, "analyze", "--profile", PROFILE, "--format", "json", "--notices", drafts, mail],
+                           cwd=SOURCE, capture_output=True, timeout=300,
+                           env={**os.environ, **zone, "SOURCE_DATE_EPOCH": "1767643200"})
+        check("dated: analyze --notices runs", r.returncode in (0, 1), r.stderr[-300:])
+        for name, body in notices.items():
+            with open(os.path.join(drafts, name), encoding="utf-8") as f:
+                check(f"dated: {name} as analyze --notices", body == f.read())
+    finally:
+        server.stop()
 
 
 def send_json(server, method, path, value, csrf):
@@ -319,7 +392,7 @@ def test_case_ledger():
     profile = os.path.join(work, "profile.toml")
     shutil.copyfile(PROFILE, profile)
     db = os.path.join(work, "cases.db")
-    server = Server("--db", db, profile=profile, env={"EMOTRIAGE_NOW": NOW})
+    server = Server("--db", db, profile=profile, env={"EMOTRIAGE_NOW": NOW, "TZ": "UTC"})
     try:
         csrf = csrf_token(server)
         name = "<img src=x onerror=alert(1)> 案件"
@@ -387,13 +460,23 @@ def test_case_ledger():
               ("done", who, note, NOW), item)
         check("progress follows", page["progress"]["done"] == 3, page["progress"])
         check("timeline records it", any(e["item"] == account and e["who"] == who for e in page["events"]))
-        status, _, _ = send_json(server, "PATCH", path + "/items",
-                                 {"key": account, "status": "todo", "who": who, "note": ""}, csrf)
-        check("item unticked", status == 200 and
-              next(i for i in get_json(server, path)["items"] if i["key"] == account)["status"] == "todo")
+        # A change without a note ("note" absent or null) keeps the note; "" clears it.
+        item_now = lambda: next(i for i in get_json(server, path)["items"] if i["key"] == account)
+        for change in [{}, {"note": None}]:
+            status, _, body = send_json(server, "PATCH", path + "/items",
+                                        {"key": account, "status": "done", "who": who, **change}, csrf)
+            check(f"note kept by {change}", status == 200 and json.loads(body)["note"] == note and
+                  item_now()["note"] == note, (status, body[:200]))
+        status, _, body = send_json(server, "PATCH", path + "/items",
+                                    {"key": account, "status": "todo", "who": who, "note": ""}, csrf)
+        check("item unticked", status == 200 and item_now()["status"] == "todo")
+        check("an empty note clears the note", json.loads(body)["note"] == "" and item_now()["note"] == "",
+              item_now())
         for change, expected in [({"key": account, "status": "finished", "who": "x"}, 400),
                                  ({"key": account, "status": "done"}, 400),
                                  ({"key": account, "status": "done", "who": "x" * 201}, 400),
+                                 ({"key": account, "status": "done", "who": "x", "note": 5}, 400),
+                                 ({"key": account, "status": "done", "who": "x", "note": "x" * 4001}, 400),
                                  ({"key": "no-such-item", "status": "done", "who": "x"}, 404),
                                  (["not", "an", "object"], 400)]:
             status, _, _ = send_json(server, "PATCH", path + "/items", change, csrf)
@@ -540,7 +623,9 @@ test_loopback_server()
 test_token_server()
 test_any_address_needs_the_token()
 test_bad_listen()
+test_port_taken()
 test_case_ledger()
+test_notice_local_date()
 shutil.rmtree(TMP, ignore_errors=True)
 print(f"web_api: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

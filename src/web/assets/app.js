@@ -52,6 +52,19 @@ const TEXT = {
       4: "④ 誰の情報が使われているか", 5: "⑤ パスワード変更", 6: "⑥ 関係先への連絡",
       7: "⑦ お知らせの掲載", 8: "駆除 (PC の確認)", 9: "予防",
     },
+    verdicts: "判定", showMail: "詳しく見る", noteEvent: "メモ",
+    caseNameBytes: "案件名は 1〜100 バイト (日本語ならおよそ 33 文字) で、/ \\ と制御文字は使えません。",
+    statuses: { todo: "未完了", done: "完了", skipped: "見送り", "not-needed": "不要" },
+    severities: { high: "高", medium: "中", low: "低", info: "情報" },
+    origins: {
+      "own-server-authenticated": "当社のサーバーから認証付きで送信", "own-server": "当社のサーバーを経由",
+      external: "社外のサーバーから送信", unknown: "経路ヘッダーなし (不明)",
+    },
+    logReasons: {
+      burst: "短時間の大量送信", "many-client-ips": "多数の接続元", "envelope-sender-mismatch": "差出人の偽装",
+      "dnsbl-rejections": "ブラックリストによる拒否", "new-client-ips": "新しい接続元", "night-time": "深夜の送信",
+      "suspicious-message-ids": "不審な Message-ID", "failed-logins": "ログイン失敗",
+    },
     scenarios: {
       "own-account-compromised": "当社のアカウントが乗っ取られて送信",
       "own-address-spoofed": "当社のアドレスの詐称",
@@ -108,6 +121,19 @@ const TEXT = {
       4: "4 Whose information is used?", 5: "5 Reset passwords", 6: "6 Contact those concerned",
       7: "7 Post a notice", 8: "Removal: check PCs", 9: "Prevention",
     },
+    verdicts: "Verdicts", showMail: "Show the details", noteEvent: "Note",
+    caseNameBytes: "A case name takes 1 to 100 bytes (about 33 Japanese characters), without / \\ or control characters.",
+    statuses: { todo: "to do", done: "done", skipped: "skipped", "not-needed": "not needed" },
+    severities: { high: "high", medium: "medium", low: "low", info: "info" },
+    origins: {
+      "own-server-authenticated": "sent through our servers by an authenticated user", "own-server": "passed our servers",
+      external: "came from a server outside ours", unknown: "unknown (no Received headers)",
+    },
+    logReasons: {
+      burst: "burst", "many-client-ips": "many client addresses", "envelope-sender-mismatch": "envelope sender mismatch",
+      "dnsbl-rejections": "block-list rejections", "new-client-ips": "new client addresses", "night-time": "night-time sending",
+      "suspicious-message-ids": "suspicious Message-IDs", "failed-logins": "failed logins",
+    },
     scenarios: {
       "own-account-compromised": "Our account was taken over and sent it",
       "own-address-spoofed": "Our address was forged",
@@ -163,7 +189,7 @@ function list(items, render) {
 
 function findingNode(finding) {
   const node = el("li", `finding severity-${finding.severity}`,
-    el("span", "severity", finding.severity), " ", el("code", null, finding.id), " ", finding.message);
+    el("span", "severity", label("severities", finding.severity)), " ", el("code", null, finding.id), " ", finding.message);
   if (finding.evidence) node.append(el("pre", "evidence", finding.evidence));
   return node;
 }
@@ -209,16 +235,20 @@ function findingsFor(message, step) {
   return el("div", null, el("h5", null, t("findings")), ul);
 }
 
-function messageNode(message) {
-  const verdict = message.verdict || {};
-  const card = hook(el("article", `message ${verdict.suspicious ? "suspicious" : "clean"}`), "mail-result");
-  // The verdict first: scenario, score, one plain sentence.
-  card.append(el("div", "verdict",
-    el("h3", null, t("scenarios")[verdict.scenario] || verdict.scenario || "", " ",
+// The verdict: scenario, score, one plain sentence.
+function verdictNode(verdict) {
+  return el("div", "verdict",
+    el("h3", null, label("scenarios", verdict.scenario || ""), " ",
       hook(el("code", "scenario", verdict.scenario || ""), "verdict-scenario")),
     el("p", "score", `${t("score")} `, hook(el("span", null, String(verdict.score ?? "-")), "verdict-score"),
       verdict.emotet_like ? " · " + t("emotet") : ""),
-    hook(el("p", "summary", verdict.summary || ""), "verdict-summary")));
+    hook(el("p", "summary", verdict.summary || ""), "verdict-summary"));
+}
+
+function messageNode(message) {
+  const verdict = message.verdict || {};
+  const card = hook(el("article", `message ${verdict.suspicious ? "suspicious" : "clean"}`), "mail-result");
+  card.append(verdictNode(verdict));
   if (message.analysis_failed) card.append(el("p", "warning", t("analysisFailed")));
   card.append(el("div", "fields",
     field(t("subject"), message.subject || "", "mail-subject"), field(t("from"), address(message.from), "mail-from"),
@@ -232,7 +262,7 @@ function messageNode(message) {
       (message.attachments || []).length ? el("ul", null, ...message.attachments.map(attachmentNode)) : el("p", "none", t("none")),
       el("h5", null, t("urls")), list(message.urls, (url) => el("code", null, url)),
       findingsFor(message, 2)),
-    stepSection(3, field(t("origin"), origin.kind || ""),
+    stepSection(3, field(t("origin"), label("origins", origin.kind || "")),
       origin.authenticated_account ? field(t("account"), origin.authenticated_account) : null,
       origin.evidence ? el("pre", "evidence", origin.evidence) : null,
       actionList(actionsFor(message, 3)), findingsFor(message, 3)),
@@ -268,6 +298,12 @@ function campaignNode(result) {
 const state = { lang: "ja", csrf: "", error: null, readForm: () => ({}) };
 
 function t(key) { return TEXT[state.lang][key]; }
+
+// The word for an id of the API (status, severity, route, log reason) in the page's language; an
+// id the page does not know is shown as it is.
+function label(group, id) { return t(group)[id] || id; }
+
+function reasonsText(reasons) { return (reasons || []).map((id) => label("logReasons", id)).join(", "); }
 
 function enc(text) { return encodeURIComponent(text); }
 
@@ -323,6 +359,15 @@ function failed(error) {
 
 function caseName() { return document.getElementById("case-name").value.trim(); }
 
+// The server takes 1 to 100 bytes of UTF-8 (not characters: a Japanese character is 3 bytes)
+// without / \\ or control characters; said before anything is sent.
+function caseNameAccepted(name) {
+  const bytes = new TextEncoder().encode(name).length;
+  if (bytes >= 1 && bytes <= 100 && !/[\\/\u0000-\u001f\u007f]/.test(name) && name !== "." && name !== "..") return true;
+  showError({ ja: TEXT.ja.caseNameBytes, en: TEXT.en.caseNameBytes });
+  return false;
+}
+
 function today() {
   const now = new Date();
   const pad = (n) => String(n).padStart(2, "0");
@@ -332,6 +377,7 @@ function today() {
 // Mails go into the named case; the page then shows the case.
 async function uploadMails(headers, body) {
   const name = caseName();
+  if (!caseNameAccepted(name)) return;
   setStatus(t("working"));
   showError(null);
   try {
@@ -347,11 +393,12 @@ async function uploadMails(headers, body) {
 function flaggedNode(account) {
   return hook(el("li", "flagged",
     el("strong", null, account.account), account.employee ? ` (${account.employee})` : "",
-    ` — ${account.messages} ${t("messagesWord")}; ${t("reasons")}: ${(account.reasons || []).join(", ")}`),
+    ` — ${account.messages} ${t("messagesWord")}; ${t("reasons")}: ${reasonsText(account.reasons)}`),
   "flagged-account");
 }
 
 async function uploadLogs(files) {
+  if (!caseNameAccepted(caseName())) return;
   const form = new FormData();
   for (const file of files) form.append("file", file);
   const result = document.getElementById("logs-result");
@@ -424,7 +471,7 @@ function checklistItem(name, item) {
   });
   const row = hook(el("li", `checklist-item status-${item.status}`,
     el("label", null, done, " ", item.label),
-    el("span", "meta", item.status !== "todo" ? ` ${item.status} · ${item.who} · ${item.at}` : ""),
+    el("span", "meta", item.status !== "todo" ? ` ${label("statuses", item.status)} · ${item.who} · ${item.at}` : ""),
     el("div", "row", who, note, save)), "checklist-item");
   row.dataset.itemId = item.key;
   return row;
@@ -454,6 +501,28 @@ function noticeNode(name, notice) {
     el("div", "row", copy, download), body), "notice");
 }
 
+// The verdict of every mail of the case, first on its page: each row leads to the mail's full
+// result (steps 1-7 with the evidence) further down.
+function verdictOverview(stored, cards) {
+  return hook(el("section", "panel verdicts", el("h3", null, t("verdicts")),
+    el("ol", null, ...stored.map((message, index) => {
+      const analysis = message.analysis || {};
+      const verdict = analysis.verdict || {};
+      const more = hook(el("button", "link", t("showMail")), "case-verdict-open");
+      more.type = "button";
+      more.addEventListener("click", () => cards[index].scrollIntoView({ block: "start" }));
+      return hook(el("li", `case-verdict ${verdict.suspicious ? "suspicious" : "clean"}`,
+        verdictNode(verdict), field(t("subject"), analysis.subject || ""), more), "case-verdict");
+    }))), "case-verdicts");
+}
+
+function timelineLine(page, event) {
+  if (event.kind !== "item") return `${event.at} ${event.who} ${t("noteEvent")}: ${event.text}`;
+  const item = page.items.find((candidate) => candidate.key === event.item);
+  const what = `${item ? item.label : event.item} → ${label("statuses", event.status)}`;
+  return `${event.at} ${event.who} ${what}${event.text ? ` (${event.text})` : ""}`;
+}
+
 async function showCase(name) {
   showView("case");
   const view = document.getElementById("view-case");
@@ -463,10 +532,12 @@ async function showCase(name) {
   ]);
   document.getElementById("case-name").value = name;
   const progress = page.progress;
-  const events = page.events.map((e) => `${e.at} ${e.who} ${e.kind === "item" ? `${e.item} → ${e.status}` : ""} ${e.text}`);
-  const logAccounts = page.log_accounts.map((a) => `${a.account} (${a.messages} ${t("messagesWord")}; ${a.reasons.join(", ")}) — ${a.source}`);
+  const events = page.events.map((event) => timelineLine(page, event));
+  const logAccounts = page.log_accounts.map((a) => `${a.account} (${a.messages} ${t("messagesWord")}; ${reasonsText(a.reasons)}) — ${a.source}`);
+  const cards = page.messages_stored.map((m) => messageNode(m.analysis));
   view.replaceChildren(
     el("h2", null, page.case),
+    verdictOverview(page.messages_stored, cards),
     el("p", null, `${t("progress")}: `, hook(el("strong", null, `${progress.done}/${progress.total}`), "checklist-progress")),
     el("section", "panel", el("h3", null, t("checklist")),
       el("ol", "checklist", ...page.items.map((item) => checklistItem(name, item)))),
@@ -477,7 +548,7 @@ async function showCase(name) {
         : el("p", "none", t("noNotices"))),
     el("section", "panel", el("h3", null, t("timeline")), list(events, (line) => line)),
     el("h3", null, t("mailsTitle")),
-    ...page.messages_stored.map((m) => messageNode(m.analysis)));
+    ...cards);
 }
 
 function profileError(error) {

@@ -266,6 +266,23 @@ async function testVerdict(s) {
     const steps = await card.locator(SELECTORS.step).evaluateAll((nodes) => nodes.map((node) => node.dataset.step));
     assert.deepEqual(steps, ["1", "2", "3", "4", "5", "6", "7"], "steps 1-7 walkthrough (data-step)");
   }
+  // The verdict first: the page opens with every mail's verdict, before the checklist.
+  const order = await s.page.evaluate(([verdict, item]) => {
+    const first = document.querySelector(`#view-case ${verdict}`), checklist = document.querySelector(`#view-case ${item}`);
+    return first && checklist ? Boolean(first.compareDocumentPosition(checklist) & Node.DOCUMENT_POSITION_FOLLOWING) : null;
+  }, [SELECTORS.scenario, byTestId("checklist-item")]);
+  assert.equal(order, true, "the first verdict does not come before the first checklist item");
+  const overview = s.page.locator(byTestId("case-verdict"));
+  const summaries = await overview.evaluateAll((rows, selector) => rows.map((row) => row.querySelector(selector)?.textContent.trim()),
+    SELECTORS.scenario);
+  assert.deepEqual(summaries.sort(), shown, "the verdicts at the top differ from the mails' results");
+  // Each verdict at the top leads to its mail's full result.
+  await overview.last().locator(byTestId("case-verdict-open")).click();
+  await waitUntil(() => s.page.locator(SELECTORS.mailResult).last().evaluate((card) => {
+    const top = card.getBoundingClientRect().top;
+    return top >= -2 && top < 50;
+  }), "the mail's result scrolled into view");
+  await s.screenshot("verdict-opened");
 }
 
 const CJK = /[\u3040-\u30ff\u4e00-\u9fff]/;
@@ -313,11 +330,23 @@ async function assertInert(s, container) {
   await s.assertClean();
 }
 
+// The whole case page: verdicts, checklist, campaign, notices, timeline and the mails.
+const CASE_VIEW = "#view-case";
+
 async function testHostile(s) {
   const hostileName = '<img src=x onerror=alert(5)>"><script>alert(6)</script>.eml';
-  await s.upload([{ name: hostileName, mimeType: "message/rfc822", buffer: readFileSync(HOSTILE) }], 1, "browser-hostile");
+  const hostileCase = "<img src=x onerror=alert(7)> 案件";
+  await s.upload([{ name: hostileName, mimeType: "message/rfc822", buffer: readFileSync(HOSTILE) }], 1, hostileCase);
   await s.screenshot("hostile-upload");
-  await assertInert(s, SELECTORS.mailResult);
+  await assertInert(s, CASE_VIEW);
+  // Markup in who and note reaches the checklist and the timeline as text.
+  const who = "<img src=x onerror=alert(8)>", note = "<script>alert(9)</script>";
+  await tickFirstOpenItem(s, who, note);
+  await s.screenshot("hostile-ticked");
+  await assertInert(s, CASE_VIEW);
+  const text = await s.page.locator(CASE_VIEW).innerText();
+  for (const shown of [hostileCase, who, note]) assert.ok(text.includes(shown), `${shown} not shown as text on the case page`);
+  assert.ok((await s.page.locator(byTestId("notice")).count()) > 0, "the hostile mail made no notice to check");
   const [{ subject, from }] = await s.verdicts();
   for (const markup of ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>"]) {
     assert.ok(subject.includes(markup), `subject does not show ${markup} as text: ${subject}`);
@@ -333,12 +362,29 @@ async function testHostile(s) {
   await paste.fill(readFileSync(HOSTILE, "utf8"));
   await s.submit(() => s.page.locator(SELECTORS.pasteSubmit).click(), "browser-hostile-paste", 1);
   await s.screenshot("hostile-paste");
-  await assertInert(s, SELECTORS.mailResult);
+  await assertInert(s, CASE_VIEW);
   const [pasted] = await s.verdicts();
   assert.deepEqual(pasted, { ...pasted, subject, from }, "the pasted source shows another subject or sender than the file");
 }
 
 // --- The case page (checklist, notices), mail server logs, the profile.
+
+// Ticks the first open item of the shown case with who and note; returns when the page shows it.
+async function tickFirstOpenItem(s, who, note) {
+  const open = s.page.locator(`${byTestId("checklist-item")}:has([data-testid="item-done"]:not(:checked))`).first();
+  const id = await open.getAttribute("data-item-id");
+  assert.ok(id, "no open checklist item");
+  const item = s.page.locator(`[data-testid="checklist-item"][data-item-id="${id}"]`);
+  await item.locator(byTestId("item-done")).check();
+  await item.locator(byTestId("item-who")).fill(who);
+  await item.locator(byTestId("item-note")).fill(note);
+  const saved = s.page.waitForResponse((response) => response.request().method() === "PATCH");
+  await item.locator(byTestId("item-save")).click();
+  assert.ok((await saved).ok(), "saving the checklist item failed");
+  await s.page.waitForFunction((selector) => document.querySelector(selector)?.classList.contains("status-done"),
+    `[data-testid="checklist-item"][data-item-id="${id}"]`);
+  return item;
+}
 
 async function openCase(s, caseName, file) {
   await s.upload([path.join(INCIDENTS, file)], 1, caseName);
@@ -356,18 +402,9 @@ async function testChecklist(s) {
   await s.screenshot("case");
   const progressNode = s.page.locator(byTestId("checklist-progress"));
   const before = progress(await progressNode.textContent());
-  const open = s.page.locator(`${byTestId("checklist-item")}:has([data-testid="item-done"]:not(:checked))`).first();
-  const id = await open.getAttribute("data-item-id");
-  assert.ok(id, "checklist-item without data-item-id");
-  const item = s.page.locator(`[data-testid="checklist-item"][data-item-id="${id}"]`);
   const who = "山田 太郎 (browser test)";
   const note = "<b>kept</b> & 確認済み";
-  await item.locator(byTestId("item-done")).check();
-  await item.locator(byTestId("item-who")).fill(who);
-  await item.locator(byTestId("item-note")).fill(note);
-  const saved = s.page.waitForResponse((response) => response.request().method() !== "GET" && response.url().includes("/api/cases"));
-  await item.locator(byTestId("item-save")).click();
-  assert.ok((await saved).ok(), "saving the checklist item failed");
+  const item = await tickFirstOpenItem(s, who, note);
   await s.screenshot("ticked");
 
   await s.page.reload();
@@ -378,6 +415,75 @@ async function testChecklist(s) {
   assert.equal(await item.locator(byTestId("item-note")).inputValue(), note, "note not kept");
   const after = progress(await s.page.locator(byTestId("checklist-progress")).textContent());
   assert.deepEqual(after, { done: before.done + 1, total: before.total }, "checklist-progress");
+
+  // An emptied note is cleared, not kept.
+  await item.locator(byTestId("item-note")).fill("");
+  const cleared = s.page.waitForResponse((response) => response.request().method() === "PATCH");
+  await item.locator(byTestId("item-save")).click();
+  assert.ok((await cleared).ok(), "saving the emptied note failed");
+  await s.page.reload();
+  await item.waitFor();
+  assert.equal(await item.locator(byTestId("item-note")).inputValue(), "", "an emptied note came back after reload");
+  assert.equal(await item.locator(byTestId("item-who")).inputValue(), who, "who lost when the note was cleared");
+}
+
+// A case name is bounded in bytes (UTF-8), as the server bounds it: 34 Japanese characters are
+// 102 bytes. The page says so in its language and sends nothing.
+async function testCaseName(s) {
+  const posted = [];
+  s.page.on("request", (request) => { if (request.method() !== "GET") posted.push(request.url()); });
+  await s.nameCase("案".repeat(34));
+  await s.page.locator(SELECTORS.upload).setInputFiles(path.join(INCIDENTS, "05-external-malspam-onenote.eml"));
+  const error = s.page.locator(byTestId("error-message"));
+  await error.waitFor();
+  await s.screenshot("case-name-too-long");
+  assert.match(await error.textContent(), /100 バイト/, "no Japanese message about the case name's bytes");
+  await s.page.locator(SELECTORS.langEn).click();
+  await s.page.waitForFunction(() => document.documentElement.lang === "en");
+  assert.match(await error.textContent(), /100 bytes/, "no English message about the case name's bytes");
+  assert.deepEqual(posted, [], "a refused case name was sent");
+  // 33 characters (99 bytes) are accepted.
+  await s.upload([path.join(INCIDENTS, "05-external-malspam-onenote.eml")], 1, "案".repeat(33));
+}
+
+// On the Japanese page the ids of the API (item keys on the timeline, statuses, routes, severities,
+// log reasons) are words.
+const RAW_IDS = ["collect", "todo", "done", "skipped", "not-needed", "own-server-authenticated", "own-server", "external", "unknown",
+  "high", "medium", "low", "info", "burst", "many-client-ips", "envelope-sender-mismatch", "dnsbl-rejections",
+  "new-client-ips", "night-time", "suspicious-message-ids", "failed-logins"];
+
+async function testJapaneseWords(s) {
+  const caseName = "browser-words";
+  await s.upload(["01-own-account-compromised-zip-password.eml", "05-external-malspam-onenote.eml"]
+    .map((file) => path.join(INCIDENTS, file)), 2, caseName);
+  const file = path.join(ARTIFACTS, `${s.name}-mail.log`);
+  writeFileSync(file, postfixLog());
+  await s.page.goto(s.server.url);
+  await s.nameCase(caseName);
+  await s.page.locator(byTestId("logs-input")).setInputFiles(file);
+  await s.page.locator(`${byTestId("logs-result")} ${byTestId("flagged-account")}`).first().waitFor();
+  const logText = await s.page.locator(byTestId("logs-result")).innerText();
+  await s.page.evaluate((name) => { location.hash = `#/cases/${encodeURIComponent(name)}`; }, caseName);
+  await s.page.locator(byTestId("checklist-item")).first().waitFor();
+  await tickFirstOpenItem(s, "佐藤", "");
+  await s.screenshot("ja-words");
+  // Visible words only: ids shown on purpose as code (finding and scenario ids) and the mail's
+  // own text in <pre> are left out.
+  // Each text node on its own: neighbouring elements' texts would glue into one word.
+  const words = await s.page.locator(CASE_VIEW).evaluate((view) => {
+    const found = [];
+    const walker = document.createTreeWalker(view, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest("code, pre")) continue;
+      found.push(...node.data.split(/[\s,;:()（）、。→·—]+/).filter(Boolean));
+    }
+    return found;
+  });
+  const logWords = logText.split(/[\s,;:()（）、。→·—]+/);
+  const raw = RAW_IDS.filter((id) => words.includes(id) || logWords.includes(id));
+  assert.deepEqual(raw, [], `ids shown as they are on the Japanese page: ${raw.join(", ")}`);
+  const text = await s.page.locator(CASE_VIEW).innerText();
+  for (const word of ["完了", "社外のサーバーから送信", "多数の接続元", "高"]) assert.ok(text.includes(word), `the Japanese page lacks "${word}"`);
 }
 
 async function testNotice(s) {
@@ -388,6 +494,12 @@ async function testNotice(s) {
   assert.ok((await notice.locator(byTestId("notice-title")).textContent()).trim(), "notice without a title");
   const body = (await notice.locator(byTestId("notice-body")).textContent()).trim();
   assert.ok(body.length > 20, "notice-body is empty");
+  // Copy puts the notice's text on the clipboard.
+  await s.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: s.server.origin });
+  await notice.locator(byTestId("notice-copy")).click();
+  await waitUntil(async () => (await s.page.locator("#status").textContent()).length > 0, "the copied message");
+  const copied = await s.page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(copied.trim(), body, "the clipboard differs from the notice shown");
   const [download] = await Promise.all([s.page.waitForEvent("download"), notice.locator(byTestId("notice-download")).click()]);
   const name = download.suggestedFilename();
   assert.match(name, /^[A-Za-z0-9][A-Za-z0-9_-]*\.(ja|en)\.txt$/, `notice file name: ${name}`);
@@ -457,6 +569,8 @@ const TESTS = [
   ["language", testLanguage],
   ["hostile", testHostile],
   ["checklist", testChecklist],
+  ["case-name", testCaseName],
+  ["ja-words", testJapaneseWords],
   ["notice", testNotice],
   ["logs", testLogs],
   ["profile", testProfile],

@@ -85,8 +85,8 @@ TEST(Checklist, StoringTheSameMailsAgainChangesNothing) {
     ASSERT_EQ(store->add_mail("incident", mail, "2026-01-05T10:01:00+09:00").value(),
               Added::stored);
   auto before = store->load_case("incident").value();
-  ASSERT_TRUE(
-      store->set_item("incident", "notice", Status::done, "Sato", "", "2026-01-05T11:00:00+09:00"));
+  ASSERT_TRUE(store->set_item("incident", "notice", Status::done, "Sato", std::nullopt,
+                              "2026-01-05T11:00:00+09:00"));
   for (const auto& mail : mails)
     ASSERT_EQ(store->add_mail("incident", mail, "2026-01-05T12:00:00+09:00").value(),
               Added::seen_again);

@@ -96,9 +96,9 @@ TEST(Store, ItemsAreCreatedOnceAndKeepTheirStatus) {
   ASSERT_TRUE(store->add_mail("c", mail("two", "b.eml", {collected, item("reset-mailbox:x", 5)}),
                               "2026-01-05T15:00:00Z"));
   // Without a new note the item keeps its note.
-  ASSERT_TRUE(store->set_item("c", "close", Status::todo, "Sato", "", "T2"));
-  ASSERT_TRUE(store->set_item("c", "close", Status::skipped, "Sato", "", "T3"));
-  EXPECT_EQ(store->set_item("c", "nope", Status::done, "Sato", "", "T3").error().code,
+  ASSERT_TRUE(store->set_item("c", "close", Status::todo, "Sato", std::nullopt, "T2"));
+  ASSERT_TRUE(store->set_item("c", "close", Status::skipped, "Sato", std::nullopt, "T3"));
+  EXPECT_EQ(store->set_item("c", "nope", Status::done, "Sato", std::nullopt, "T3").error().code,
             core::ErrorCode::not_found);
 
   auto data = store->load_case("c").value();
@@ -116,6 +116,17 @@ TEST(Store, ItemsAreCreatedOnceAndKeepTheirStatus) {
   EXPECT_EQ(data.events[0].item_key, "collect");
   EXPECT_EQ(data.events[1].who, "Sato");
   EXPECT_EQ(data.events[1].at, "2026-01-05T14:05:00+09:00");
+}
+
+TEST(Store, AnItemKeepsItsNoteUnlessGivenOne) {
+  auto store = open(fresh_db());
+  ASSERT_TRUE(store->open_case("c", {item("close", 10)}, "T0"));
+  auto note = [&] { return store->load_case("c").value().items.at(0).note; };
+  ASSERT_TRUE(store->set_item("c", "close", Status::done, "Sato", "called back", "T1"));
+  ASSERT_TRUE(store->set_item("c", "close", Status::done, "Suzuki", std::nullopt, "T2"));
+  EXPECT_EQ(note(), "called back");
+  ASSERT_TRUE(store->set_item("c", "close", Status::done, "Suzuki", "", "T3"));
+  EXPECT_EQ(note(), "");
 }
 
 TEST(Store, NotesJoinTheTimeline) {
@@ -150,7 +161,7 @@ void write_many(const std::string& path, const std::string& who, int count) {
     ASSERT_TRUE(
         (*store)->add_mail("shared", mail(tag, tag + ".eml", {item("item-" + tag, 5)}), "T1"));
     ASSERT_TRUE((*store)->add_note("shared", who, tag, "T2"));
-    ASSERT_TRUE((*store)->set_item("shared", "item-" + tag, Status::done, who, "", "T3"));
+    ASSERT_TRUE((*store)->set_item("shared", "item-" + tag, Status::done, who, std::nullopt, "T3"));
   }
 }
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -93,6 +94,19 @@ TEST_F(NoticeRender, DeterministicAndOneFilePerNotice) {
   }
   EXPECT_NE(first.find("staff-alert.en.eml"), nullptr);
   EXPECT_NE(first.find("website-notice.en.txt"), nullptr);
+}
+
+TEST_F(NoticeRender, EveryFileAndTemplateIsOfAListedKind) {
+  auto listed = [](std::string_view name) {
+    return std::ranges::any_of(notice_kinds(),
+                               [&](const std::string& kind) { return name.starts_with(kind); });
+  };
+  for (const auto& file : render(hostile_).files) EXPECT_TRUE(listed(file.name)) << file.name;
+  // The website templates write website-notice files; every other template is a mail notice.
+  for (const auto& name : template_names()) {
+    std::string kind = name.substr(0, name.find('.'));
+    EXPECT_TRUE(kind == "website" || listed(kind + ".")) << name;
+  }
 }
 
 TEST_F(NoticeRender, UserTemplateOverridesOneFile) {

@@ -56,6 +56,18 @@ TEST(NoticeNames, OnlyNamesRenderNoticesMakes) {
     EXPECT_FALSE(valid_notice_name(bad)) << bad;
 }
 
+TEST(NoticeTitles, EveryKindHasATitleInBothLanguages) {
+  for (const auto& kind : notice::notice_kinds()) {
+    const std::string ja = notice_title(kind, report::Lang::ja);
+    const std::string en = notice_title(kind, report::Lang::en);
+    EXPECT_NE(ja, kind);
+    EXPECT_NE(en, kind);
+    EXPECT_NE(ja, en) << kind;
+    // A numbered notice keeps what tells it apart from the others of its kind.
+    EXPECT_EQ(notice_title(kind + "-01-example.com", report::Lang::en), en + " (01-example.com)");
+  }
+}
+
 TEST(CaseApi, UploadTickCampaignNoticesAndLogs) {
   setenv("EMOTRIAGE_NOW", "2026-01-05T09:12:00Z", 1);
   const fs::path dir = fresh_dir("ledger");
@@ -83,6 +95,13 @@ TEST(CaseApi, UploadTickCampaignNoticesAndLogs) {
   EXPECT_EQ(ticked.body["at"], "2026-01-05T09:12:00Z");
   page = api.page("case", analyzer, report::Lang::ja);
   EXPECT_EQ(page.body["progress"]["done"], done + 1);
+  // Without a note the item keeps its note; a note that is no string is refused.
+  EXPECT_EQ(
+      api.set_item("case", {{"key", key}, {"status", "done"}, {"who", "Suzuki"}}).body["note"],
+      "<b>n</b>");
+  EXPECT_EQ(
+      api.set_item("case", {{"key", key}, {"status", "done"}, {"who", "x"}, {"note", 5}}).status,
+      400);
   EXPECT_EQ(api.set_item("case", {{"key", key}, {"status", "done"}}).status, 400);
   EXPECT_EQ(api.set_item("case", {{"key", "nope"}, {"status", "done"}, {"who", "x"}}).status, 404);
   EXPECT_EQ(api.set_item("missing", {{"key", key}, {"status", "done"}, {"who", "x"}}).status, 404);
