@@ -256,6 +256,63 @@ TEST(MsgToMime, OversizedAttachmentIsCutWithAFinding) {
   EXPECT_TRUE(found);
 }
 
+// A .msg with only the given top-level properties (strings as UTF-16), rebuilt and parsed.
+core::Message rebuilt(const std::vector<std::pair<std::uint16_t, std::string>>& unicode,
+                      const std::vector<std::pair<std::uint16_t, std::string>>& binary = {}) {
+  Streams streams;
+  std::string top(32, '\0');
+  for (const auto& [id, value] : unicode) add(streams, top, "", id, detail::kPtUnicode, value);
+  for (const auto& [id, value] : binary) add(streams, top, "", id, detail::kPtBinary, value);
+  streams.emplace_back("__properties_version1.0", top);
+  auto mime_text = msg_to_mime(make_cfb(streams), core::Limits{});
+  EXPECT_TRUE(mime_text);
+  return parse(mime_text.value_or(""));
+}
+
+// PR_RTF_COMPRESSED in its stored ("MELA", uncompressed) form.
+std::string stored_rtf(std::string_view rtf) {
+  return le32(static_cast<std::uint32_t>(rtf.size() + 12)) +
+         le32(static_cast<std::uint32_t>(rtf.size())) + "MELA" + le32(0) + std::string(rtf);
+}
+
+// Outlook often keeps only the RTF body: its text (or the HTML it encapsulates) is the body.
+TEST(MsgToMime, RtfOnlyBodyBecomesTheText) {
+  const core::Message text = rebuilt(
+      {{0x0037, utf16le(u"請求書")}},
+      {{0x1009, stored_rtf("{\\rtf1\\ansi\\fromtext Click http://evil.example/a\\par now}")}});
+  ASSERT_FALSE(text.parts.empty());
+  EXPECT_EQ(text.parts[0].content_type, "text/plain");
+  EXPECT_NE(text.parts[0].text.find("Click http://evil.example/a"), std::string::npos);
+
+  const core::Message html =
+      rebuilt({}, {{0x1009, stored_rtf("{\\rtf1\\ansi\\fromhtml1 {\\*\\htmltag19 <html>}"
+                                       "{\\*\\htmltag84 <a href=\"http://evil.example/b\">}x"
+                                       "{\\*\\htmltag92 </a>}{\\*\\htmltag27 </html>}}")}});
+  ASSERT_FALSE(html.parts.empty());
+  EXPECT_EQ(html.parts[0].content_type, "text/html");
+  ASSERT_EQ(html.parts[0].links.size(), 1u);
+  EXPECT_EQ(html.parts[0].links[0], "http://evil.example/b");
+}
+
+// A sender known only in Exchange form (an X.500 DN, no SMTP address): the name is kept, the DN
+// is not passed off as a mail address and stays visible in its own header.
+TEST(MsgToMime, ExchangeOnlySenderKeepsNameAndDn) {
+  const core::Message message = rebuilt(
+      {{0x0C1A, utf16le(u"Kevin Roast")},
+       {0x0C1E, utf16le(u"EX")},
+       {0x0C1F, utf16le(u"/O=EXCHANGE/OU=FIRST ADMINISTRATIVE GROUP/CN=RECIPIENTS/CN=KEVIN")},
+       {0x1000, utf16le(u"hello")}});
+  ASSERT_EQ(message.envelope.from.size(), 1u);
+  EXPECT_EQ(message.envelope.from[0].display_name, "Kevin Roast");
+  EXPECT_EQ(message.envelope.from[0].address, "");
+  bool dn = false;
+  for (const auto& header : message.envelope.headers) {
+    dn = dn || (header.name == "X-Outlook-Sender-Exchange-DN" &&
+                header.value.find("CN=KEVIN") != std::string::npos);
+  }
+  EXPECT_TRUE(dn);
+}
+
 TEST(MsgToMime, RejectsWhatIsNotAMessage) {
   EXPECT_FALSE(msg_to_mime("From: a@b\r\n\r\nx", core::Limits{}));
   EXPECT_FALSE(msg_to_mime(make_cfb({{"WordDocument", std::string(100, 'w')}}), core::Limits{}));
