@@ -34,8 +34,9 @@ bool report_extract_errors(const inspect::Extractor& extractor, report::Lang lan
 void add_mail_inputs(CLI::App* command, std::vector<std::string>& inputs) {
   command
       ->add_option("inputs", inputs,
-                   ".eml, .msg, mbox, Maildir, folder, or - for stdin / "
-                   ".eml・.msg・mbox・Maildir・フォルダー、- は標準入力")
+                   ".eml, .msg, winmail.dat, mbox, PST/OST, Maildir, folder, or - for stdin "
+                   "(read by content) / .eml・.msg・winmail.dat・mbox・PST/OST・Maildir・"
+                   "フォルダー、- は標準入力 (中身で判別)")
       ->required();
 }
 

@@ -6,7 +6,7 @@
 const TEXT = {
   ja: {
     tagline: "Emotet 型メールの判定と対応手順",
-    drop: "メール (.eml / .msg / mbox) をここにドロップ、またはクリックして選択 (複数可)",
+    drop: "メール (.eml / .msg / winmail.dat / mbox / PST) をここにドロップ、またはクリックして選択 (複数可)",
     pasteSummary: "メールのソースを貼り付ける",
     analyze: "判定する",
     privacy: "メールはこのコンピューターの中だけで解析され、このコンピューターの案件台帳にだけ保存されます。外部には送信されません。添付ファイルは開かれず、メールの HTML は表示されません。",
@@ -75,7 +75,7 @@ const TEXT = {
   },
   en: {
     tagline: "Verdict and response steps for Emotet-style mail",
-    drop: "Drop mail (.eml / .msg / mbox) here, or click to choose (several at once)",
+    drop: "Drop mail (.eml / .msg / winmail.dat / mbox / PST) here, or click to choose (several at once)",
     pasteSummary: "Paste the source of a mail",
     analyze: "Analyse",
     privacy: "Mail is analysed on this computer only and stored only in this computer's case ledger; nothing is sent anywhere. Attachments are never opened and the mail's HTML is never shown.",
