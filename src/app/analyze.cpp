@@ -5,6 +5,8 @@
 #include "app/pipeline.hpp"
 #include "core/text.hpp"
 #include "evidence/evidence.hpp"
+#include "mime/parser.hpp"
+#include "outlook/outlook.hpp"
 
 namespace emotriage::app {
 
@@ -159,6 +161,32 @@ std::vector<core::Message> split_attached_files(core::Message& outer, const core
   return inner_messages;
 }
 
+// Outlook may carry a mail's own body inside winmail.dat (application/ms-tnef, found by content):
+// that body joins the mail's inline bodies, so its URLs, links and lure words are evidence. The
+// file itself is still inspected as an attachment.
+void add_tnef_bodies(core::Message& message, const core::Limits& limits) {
+  const std::size_t count = message.parts.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    const core::Part& tnef = message.parts[i];
+    if (!tnef.is_attachment || tnef.is_multipart || !outlook::is_tnef(tnef.content)) continue;
+    auto mime_text = outlook::tnef_to_mime(tnef.content, limits);
+    if (!mime_text) continue;
+    core::Message rebuilt = mime::parse_message(*mime_text, message.locator, limits);
+    for (core::Part& body : rebuilt.parts) {
+      if (body.is_multipart || body.is_attachment ||
+          (body.content_type != "text/plain" && body.content_type != "text/html")) {
+        continue;
+      }
+      body.path = message.parts[i].path + "/body";
+      body.parent = message.parts[i].parent;
+      body.depth = message.parts[i].depth;
+      body.content.clear();  // its bytes are inspected as the TNEF's body.* file
+      message.parts.push_back(std::move(body));
+      break;  // a TNEF stream carries one body
+    }
+  }
+}
+
 void match_urls_and_ips(const intel::IocSet& ioc, const verdict::Analysis& analysis,
                         std::vector<core::Finding>& findings) {
   for (const auto& url : analysis.evidence.urls) ioc.match_url(url.url, findings);
@@ -190,6 +218,7 @@ verdict::Analysis analyze_at_depth(core::Message&& message, const AnalysisContex
          split_attached_files(analysis.message, limits, file_depth, attached.size())) {
       attached.push_back(std::move(inner));
     }
+    add_tnef_bodies(analysis.message, limits);
     analysis.evidence = evidence::collect(analysis.message, *context.matcher);
   }
 

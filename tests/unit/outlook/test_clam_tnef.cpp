@@ -124,5 +124,55 @@ TEST_F(ClamTnef, WinmailDatOnItsOwnIsInspected) {
   EXPECT_TRUE(analysis.verdict.suspicious);
 }
 
+// One TNEF attribute: level, tag (type << 16 | id), length, data, checksum (MS-OXTNEF 2.1.3).
+std::string tnef_attribute(std::uint8_t level, std::uint32_t tag, const std::string& data) {
+  auto le = [](std::uint32_t v, int bytes) {
+    std::string out;
+    for (int i = 0; i < bytes; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+    return out;
+  };
+  std::uint32_t sum = 0;
+  for (const unsigned char c : data) sum += c;
+  return std::string(1, static_cast<char>(level)) + le(tag, 4) +
+         le(static_cast<std::uint32_t>(data.size()), 4) + data + le(sum & 0xFFFF, 2);
+}
+
+// Found in audit: the body Outlook kept inside winmail.dat was inspected only as a file, so a
+// download link in it was not evidence (no url.download-link) when the plain part said nothing.
+TEST(TnefBody, TheBodyInsideWinmailDatIsTheMailsText) {
+  const std::string tnef = "\x78\x9f\x3e\x22" + std::string("\x01\x00", 2) +
+                           tnef_attribute(1, 0x00018004, std::string("Invoice\0", 8)) +
+                           tnef_attribute(1, 0x0002800C,
+                                          "Please download the invoice: "
+                                          "http://files.evil.example/invoice_4821.zip\r\n");
+  const std::string mail =
+      "From: partner <a@partner.example>\r\nTo: t.yamada@sample-shoji.example\r\n"
+      "Subject: Invoice\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: text/plain\r\n\r\n\r\n"
+      "--b\r\nContent-Type: application/ms-tnef; name=winmail.dat\r\n"
+      "Content-Disposition: attachment; filename=winmail.dat\r\n"
+      "Content-Transfer-Encoding: base64\r\n\r\n" +
+      detail::base64_lines(tnef) + "--b--\r\n";
+  auto profile =
+      profile::load_profile(std::string(EMOTRIAGE_SOURCE_DIR) + "/examples/profile.toml");
+  ASSERT_TRUE(profile.has_value());
+  const profile::Matcher matcher(std::move(*profile));
+  mime::initialize();
+  ingest::RawMessage raw;
+  raw.locator = "tnef-body.eml";
+  raw.bytes = mail;
+  const verdict::Analysis analysis = app::analyze_message(app::parse_raw(raw, core::Limits{}),
+                                                          {.matcher = &matcher}, core::Limits{});
+  EXPECT_TRUE(std::ranges::any_of(analysis.evidence.urls, [](const auto& url) {
+    return url.url == "http://files.evil.example/invoice_4821.zip";
+  }));
+  EXPECT_TRUE(std::ranges::any_of(analysis.evidence.findings, [](const core::Finding& f) {
+    return f.id == "url.download-link";
+  }));
+  // The file is still inspected as an attachment.
+  ASSERT_NE(find(analysis.inspection.attachments, "winmail.dat"), nullptr);
+}
+
 }  // namespace
 }  // namespace emotriage::outlook
