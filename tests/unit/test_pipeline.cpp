@@ -2,10 +2,13 @@
 // inputs kept in their place; a truncated raw message becomes a limit finding.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
+#include "app/analyze.hpp"
 #include "app/pipeline.hpp"
+#include "mime/parser.hpp"
 
 namespace emotriage::app {
 namespace {
@@ -113,6 +116,52 @@ TEST(Pipeline, AThrowingCallbackStopsTheBatchWithoutHanging) {
   EXPECT_THROW(run_batch({mbox}, options, events), std::runtime_error);
   EXPECT_EQ(seen, 3);
   std::filesystem::remove(mbox);
+}
+
+}  // namespace
+}  // namespace emotriage::app
+
+namespace emotriage::app {
+namespace {
+
+// A mail that carries `inner` as an .eml file (8bit: no growth per level, so a hostile chain can
+// be deep in a small message).
+std::string carrying(const std::string& inner, int level) {
+  return "From: level" + std::to_string(level) + "@example.jp\r\nSubject: level " +
+         std::to_string(level) +
+         "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b" +
+         std::to_string(level) + "\"\r\n\r\n--b" + std::to_string(level) +
+         "\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b" + std::to_string(level) +
+         "\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; "
+         "filename=\"fw.eml\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
+         inner + "\r\n--b" + std::to_string(level) + "--\r\n";
+}
+
+// Mails attached as files are parsed anew at each level: a hostile chain is cut at 8 levels with
+// a finding, and every level down to the cut is analysed.
+TEST(AttachedMailFiles, AChainIsCutAtEightLevels) {
+  std::string mail = "From: bottom@example.jp\r\nSubject: bottom\r\n\r\nbottom\r\n";
+  for (int level = 30; level >= 1; --level) mail = carrying(mail, level);
+  profile::Profile company;
+  const profile::Matcher matcher(company);
+  mime::initialize();
+  ingest::RawMessage raw;
+  raw.locator = "chain.eml";
+  raw.bytes = mail;
+  const verdict::Analysis top =
+      analyze_message(parse_raw(raw, core::Limits{}), {.matcher = &matcher}, core::Limits{});
+  const verdict::Analysis* at = &top;
+  int depth = 0;
+  while (!at->attached.empty()) {
+    ASSERT_EQ(at->attached.size(), 1u);
+    at = &at->attached.front();
+    ++depth;
+    EXPECT_EQ(at->message.envelope.subject, "level " + std::to_string(depth + 1));
+  }
+  EXPECT_EQ(depth, 8);
+  EXPECT_TRUE(std::ranges::any_of(at->message.findings, [](const core::Finding& f) {
+    return f.id == core::kParseLimitExceeded;
+  }));
 }
 
 }  // namespace
