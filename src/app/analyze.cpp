@@ -15,8 +15,15 @@ namespace {
 // Enough for a digest of forwarded reports; beyond it the rest stays part of the outer mail.
 constexpr std::size_t kMaxAttachedMessages = 50;
 // A mail attached as a file inside a mail attached as a file…: each level is parsed anew, so the
-// chain is bounded on its own (a forward of a forward of a forward is already rare).
+// chain is bounded on its own (a forward of a forward of a forward is already rare), and so is
+// the whole tree: one .msg can name the same next-level .msg from many attachments.
 constexpr unsigned kMaxAttachedFileDepth = 8;
+
+// What the mails attached as files of one mail's whole tree may still take.
+struct AttachedFileBudget {
+  std::size_t mails = kMaxAttachedMessages;
+  std::uint64_t bytes = 0;  // bytes parsed anew (set from Limits::decoded_bytes)
+};
 
 bool is_inside(const core::Message& message, std::size_t index, std::size_t ancestor) {
   for (int p = message.parts[index].parent; p >= 0;
@@ -120,7 +127,10 @@ std::optional<ingest::Format> attached_mail_file(const core::Part& part) {
       part.content_truncated) {
     return std::nullopt;
   }
-  if (ingest::is_outlook_message(part.content)) return ingest::Format::outlook_msg;
+  if (ingest::sniff(std::string_view(part.content).substr(0, 8)) == ingest::Kind::outlook_msg) {
+    if (outlook::is_message_file(part.content)) return ingest::Format::outlook_msg;
+    return std::nullopt;
+  }
   if (core::ascii_lower(part.filename).ends_with(".eml") &&
       ingest::sniff(std::string_view(part.content).substr(0, 4096)) == ingest::Kind::message) {
     return ingest::Format::rfc822;
@@ -130,9 +140,11 @@ std::optional<ingest::Format> attached_mail_file(const core::Part& part) {
 
 // Moves each top-level attached mail file out into a Message of its own, parsed from its bytes,
 // for the same reason as split_attached. The outer no longer owns the file: its attachments
-// belong to the attached mail, which is judged by its own sender and route.
+// belong to the attached mail, which is judged by its own sender and route. A file that does not
+// read as a mail stays an attachment of the outer and is inspected as a file.
 std::vector<core::Message> split_attached_files(core::Message& outer, const core::Limits& limits,
-                                                unsigned depth, std::size_t already_split) {
+                                                unsigned depth, std::size_t already_split,
+                                                AttachedFileBudget& budget) {
   std::vector<core::Message> inner_messages;
   for (std::size_t i = 0; i < outer.parts.size(); ++i) {
     core::Part& part = outer.parts[i];
@@ -143,7 +155,8 @@ std::vector<core::Message> split_attached_files(core::Message& outer, const core
       outer.add_finding(core::limit_finding("mime_depth", kMaxAttachedFileDepth, part.path));
       break;
     }
-    if (already_split + inner_messages.size() == kMaxAttachedMessages) {
+    if (already_split + inner_messages.size() == kMaxAttachedMessages || budget.mails == 0 ||
+        budget.bytes < part.content.size()) {
       outer.add_finding(core::limit_finding("attached_messages", kMaxAttachedMessages, part.path));
       break;
     }
@@ -151,10 +164,13 @@ std::vector<core::Message> split_attached_files(core::Message& outer, const core
     raw.locator = outer.locator + "#part=" + part.path;
     raw.format = *format;
     raw.original_size = part.content.size();
-    raw.bytes = std::move(part.content);
+    raw.bytes = part.content;
+    core::Message inner = parse_raw(raw, limits);
+    if (inner.parts.empty()) continue;  // not readable as a mail (a damaged .msg)
+    --budget.mails;
+    budget.bytes -= part.content.size();
     part.content.clear();
     part.is_attachment = false;
-    core::Message inner = parse_raw(raw, limits);
     inner.add_finding(forwarded_by(outer, part.path));
     inner_messages.push_back(std::move(inner));
   }
@@ -169,7 +185,7 @@ void add_tnef_bodies(core::Message& message, const core::Limits& limits) {
   for (std::size_t i = 0; i < count; ++i) {
     const core::Part& tnef = message.parts[i];
     if (!tnef.is_attachment || tnef.is_multipart || !outlook::is_tnef(tnef.content)) continue;
-    auto mime_text = outlook::tnef_to_mime(tnef.content, limits);
+    auto mime_text = outlook::tnef_to_mime(tnef.content, limits, /*with_files=*/false);
     if (!mime_text) continue;
     core::Message rebuilt = mime::parse_message(*mime_text, message.locator, limits);
     for (core::Part& body : rebuilt.parts) {
@@ -206,7 +222,8 @@ void match_attachment_urls(const intel::IocSet& ioc, const core::Attachment& nod
 namespace {
 
 verdict::Analysis analyze_at_depth(core::Message&& message, const AnalysisContext& context,
-                                   const core::Limits& limits, unsigned file_depth) {
+                                   const core::Limits& limits, unsigned file_depth,
+                                   AttachedFileBudget& budget) {
   verdict::Analysis analysis;
   analysis.message = std::move(message);
   std::vector<core::Message> attached;
@@ -215,7 +232,7 @@ verdict::Analysis analyze_at_depth(core::Message&& message, const AnalysisContex
     attached = split_attached(analysis.message);
     attached_parts = attached.size();
     for (auto& inner :
-         split_attached_files(analysis.message, limits, file_depth, attached.size())) {
+         split_attached_files(analysis.message, limits, file_depth, attached.size(), budget)) {
       attached.push_back(std::move(inner));
     }
     add_tnef_bodies(analysis.message, limits);
@@ -249,7 +266,8 @@ verdict::Analysis analyze_at_depth(core::Message&& message, const AnalysisContex
   // of MIME nesting) and by kMaxAttachedFileDepth for mails attached as files (parsed anew).
   for (std::size_t i = 0; i < attached.size(); ++i) {
     const unsigned depth = i < attached_parts ? file_depth : file_depth + 1;
-    analysis.attached.push_back(analyze_at_depth(std::move(attached[i]), context, limits, depth));
+    analysis.attached.push_back(
+        analyze_at_depth(std::move(attached[i]), context, limits, depth, budget));
     if (!analysis.message.envelope.from.empty()) {
       analysis.attached.back().forwarded_by = analysis.message.envelope.from.front();
     }
@@ -261,7 +279,9 @@ verdict::Analysis analyze_at_depth(core::Message&& message, const AnalysisContex
 
 verdict::Analysis analyze_message(core::Message&& message, const AnalysisContext& context,
                                   const core::Limits& limits) {
-  return analyze_at_depth(std::move(message), context, limits, 0);
+  AttachedFileBudget budget;
+  budget.bytes = limits.decoded_bytes;
+  return analyze_at_depth(std::move(message), context, limits, 0, budget);
 }
 
 }  // namespace emotriage::app

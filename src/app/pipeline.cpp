@@ -21,7 +21,7 @@ namespace {
 // A TNEF stream on its own is the body and files of a mail whose headers stayed behind.
 core::Finding tnef_without_headers() {
   return core::Finding{
-      "parse.headers-missing",
+      std::string(core::kParseHeadersMissing),
       core::Severity::info,
       "TNEF ファイル (winmail.dat) 単体です。本文と添付ファイルは調べましたが、差出人と経路の"
       "ヘッダーはありません。元のメールを添付ファイルとして (.msg / .eml) 入手してください。",

@@ -25,6 +25,15 @@ struct Finding {
 inline constexpr std::string_view kParseMalformed = "parse.malformed";
 inline constexpr std::string_view kParseLimitExceeded = "parse.limit-exceeded";
 inline constexpr std::string_view kParseCrashed = "parse.crashed";
+// The input carries a mail's body and files without its headers (a winmail.dat on its own).
+inline constexpr std::string_view kParseHeadersMissing = "parse.headers-missing";
+
+inline bool has_finding(const std::vector<Finding>& findings, std::string_view id) {
+  for (const Finding& finding : findings) {
+    if (finding.id == id) return true;
+  }
+  return false;
+}
 
 }  // namespace emotriage::core
 

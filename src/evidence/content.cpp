@@ -167,9 +167,11 @@ void Collector::content() {
   SubjectPrefixes prefixes = parse_subject_prefixes(envelope.subject);
   evidence_.reply_subject = prefixes.replies + prefixes.forwards > 0;
   // A forward legitimately starts a new thread; only a reply must carry In-Reply-To or
-  // References (rspamd FAKE_REPLY, reference E06).
+  // References (rspamd FAKE_REPLY, reference E06). An input without any headers (a winmail.dat
+  // on its own) cannot be judged on them.
   evidence_.reply_without_thread =
-      prefixes.replies > 0 && envelope.in_reply_to.empty() && envelope.references.empty();
+      prefixes.replies > 0 && envelope.in_reply_to.empty() && envelope.references.empty() &&
+      !core::has_finding(message_.findings, core::kParseHeadersMissing);
 
   bool lists_recipients = false;
   auto add_participant = [&](QuotedParticipant person) {
@@ -321,6 +323,9 @@ void Collector::content() {
   // A From address in our domain is judged by routing (ours, or forged): saying "the sender is
   // not one of our addresses" would be wrong for it.
   bool ours = sender_is_ours() || evidence_.from_domain_match.kind == profile::DomainKind::own;
+  const std::string sender_ja = evidence_.from.address.empty() ? "(不明)" : evidence_.from.address;
+  const std::string sender_en =
+      evidence_.from.address.empty() ? "(unknown)" : evidence_.from.address;
   std::string lure_text = envelope.subject;
   std::vector<std::string> own_passwords, quoted_passwords;
   for (const auto& [fresh, quoted, body, in_forward] :
@@ -343,10 +348,9 @@ void Collector::content() {
       std::string label = employee_label(hit.employee);
       add("identity.employee-in-body", signature ? core::Severity::medium : core::Severity::low,
           std::string(signature ? "署名" : "本文") + "に当社社員 " + label +
-              " の名前がありますが、差出人 " + evidence_.from.address +
-              " は当社のアドレスではありません。",
+              " の名前がありますが、差出人 " + sender_ja + " は当社のアドレスではありません。",
           std::string(signature ? "The signature" : "The body") + " names our employee " + label +
-              ", but the sender " + evidence_.from.address + " is not one of our addresses.",
+              ", but the sender " + sender_en + " is not one of our addresses.",
           std::string(core::utf8_prefix(hit.matched, 200)), body->part);
     }
     // Our name in the greeting ("株式会社サンプル商事\nご担当者様") addresses us; after it, the
@@ -362,10 +366,10 @@ void Collector::content() {
           add("identity.company-in-body",
               sender_kind == profile::DomainKind::partner ? core::Severity::info
                                                           : core::Severity::low,
-              "本文に当社の社名「" + *company + "」がありますが、差出人 " + evidence_.from.address +
+              "本文に当社の社名「" + *company + "」がありますが、差出人 " + sender_ja +
                   " は当社のアドレスではありません。",
-              "The text names our company \"" + *company + "\", but the sender " +
-                  evidence_.from.address + " is not one of our addresses.",
+              "The text names our company \"" + *company + "\", but the sender " + sender_en +
+                  " is not one of our addresses.",
               *company, body->part);
         }
       }

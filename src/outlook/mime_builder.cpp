@@ -148,14 +148,25 @@ std::string transport_headers(std::string_view headers) {
   return out;
 }
 
-// Picks a boundary that occurs in none of the parts.
+// Picks a boundary that occurs in none of the parts, in one pass over them (hostile names can
+// hold many candidates): the prefix, then one more digit than the longest run of digits that
+// follows the prefix anywhere — such a run cannot occur. Usually "=_emotriage_<depth>_0".
 std::string boundary_for(const std::vector<std::string>& parts, std::uint32_t depth) {
-  for (unsigned n = 0;; ++n) {
-    std::string boundary = "=_emotriage_" + std::to_string(depth) + "_" + std::to_string(n);
-    const bool clash = std::ranges::any_of(
-        parts, [&](const std::string& p) { return p.find(boundary) != std::string::npos; });
-    if (!clash) return boundary;
+  const std::string prefix = "=_emotriage_" + std::to_string(depth) + "_";
+  std::size_t longest_digits = 0;
+  for (const std::string& part : parts) {
+    for (std::size_t at = part.find(prefix); at != std::string::npos;
+         at = part.find(prefix, at + 1)) {
+      std::size_t digits = 0;
+      const std::size_t start = at + prefix.size();
+      while (start + digits < part.size() && part[start + digits] >= '0' &&
+             part[start + digits] <= '9') {
+        ++digits;
+      }
+      longest_digits = std::max(longest_digits, digits);
+    }
   }
+  return prefix + std::string(longest_digits + 1, '0');
 }
 
 }  // namespace

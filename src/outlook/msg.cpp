@@ -129,6 +129,17 @@ class Storage final : public PropertySource {
 
 }  // namespace
 
+bool is_message_file(std::string_view bytes) {
+  auto cfb = office::Cfb::open(bytes);
+  if (!cfb || cfb->find("__properties_version1.0") < 0) return false;
+  for (const std::string_view document_stream :
+       {"WordDocument", "Workbook", "Book", "PowerPoint Document", "Macros", "_VBA_PROJECT_CUR",
+        "VBA", "EncryptedPackage"}) {
+    if (cfb->find(document_stream) >= 0) return false;
+  }
+  return true;
+}
+
 std::expected<std::string, std::string> msg_to_mime(std::string_view msg_bytes,
                                                     const core::Limits& limits,
                                                     std::vector<core::Finding>* findings) {

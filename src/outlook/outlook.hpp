@@ -25,15 +25,22 @@ std::expected<std::string, std::string> msg_to_mime(std::string_view msg_bytes,
                                                     const core::Limits& limits,
                                                     std::vector<core::Finding>* findings = nullptr);
 
+// True when `bytes` is an Outlook message file and nothing else: a compound file whose root holds
+// the message property stream, and none of the streams of a Word, Excel or PowerPoint document
+// or of a VBA project (a document dressed up as a message keeps being inspected as a document).
+bool is_message_file(std::string_view bytes);
+
 // True when `bytes` starts with the TNEF signature 0x223E9F78.
 bool is_tnef(std::string_view bytes);
 
 // A TNEF stream saved on its own (winmail.dat) rebuilt as MIME, so that its body is read as the
 // mail's text and its files as attachments: From and Subject when the stream carries them
 // (PR_SENDER_*, PR_SUBJECT, attSubject — most streams do not, the headers travelled in the mail
-// around them), the richest body, every file. Fails only when the signature is missing.
+// around them), the richest body, every file (`with_files` false: the body alone). Fails only when
+// the signature is missing.
 std::expected<std::string, std::string> tnef_to_mime(std::string_view tnef,
-                                                     const core::Limits& limits);
+                                                     const core::Limits& limits,
+                                                     bool with_files = true);
 
 // A file carried in a TNEF stream, for the caller to inspect. The message body comes last, named
 // body.txt, body.html or body.rtf (decompressed), as the `tnef` tool names it.

@@ -294,7 +294,7 @@ std::expected<std::vector<Embedded>, std::string> tnef_extract(std::string_view 
 }
 
 std::expected<std::string, std::string> tnef_to_mime(std::string_view tnef,
-                                                     const core::Limits& limits) {
+                                                     const core::Limits& limits, bool with_files) {
   if (!is_tnef(tnef)) return std::unexpected("not a TNEF stream (signature 0x223E9F78 missing)");
   Contents contents = read_tnef(tnef, limits);
   std::string out;
@@ -318,8 +318,10 @@ std::expected<std::string, std::string> tnef_to_mime(std::string_view tnef,
   } else if (!contents.body_text.empty()) {
     parts.push_back(text_part("plain", contents.body_text));
   }
-  for (const Embedded& file : contents.files) {
-    parts.push_back(file_part("application/octet-stream", file.name, file.bytes));
+  if (with_files) {
+    for (const Embedded& file : contents.files) {
+      parts.push_back(file_part("application/octet-stream", file.name, file.bytes));
+    }
   }
   return out + multipart("mixed", parts, 0);
 }

@@ -183,13 +183,17 @@ class Planner {
       : in_(inputs), ev_(inputs.evidence), reporter_(reporter), v_(verdict) {}
 
   void plan() {
+    const bool headers_missing =
+        core::has_finding(in_.message.findings, core::kParseHeadersMissing);
     if (!v_.suspicious) {
-      // Not suspicious as forwarded, but the forward lost what tells a forgery: ask anyway.
-      if (!reporter_.empty()) ask_for_original();
+      // Below the line, yet something scored, and the forward lost what tells a forgery: ask.
+      if (!reporter_.empty() && v_.score > 0) ask_for_original();
+      if (headers_missing) ask_for_headers();
       return;
     }
     handle_mail();
     if (!reporter_.empty()) ask_for_original();
+    if (headers_missing) ask_for_headers();
     switch (v_.scenario) {
       case Scenario::own_account_compromised:
         own_account();
@@ -240,6 +244,15 @@ class Planner {
         sentence("Ask {} to forward the suspicious mail again as an attachment (.msg/.eml): "
                  "the inline forward lost the original's route and authentication headers.",
                  reporter_));
+  }
+
+  // A winmail.dat on its own: only the mail around it tells who sent it and how.
+  void ask_for_headers() {
+    add(1, "get-original-mail", "",
+        "winmail.dat だけでなく、元のメールそのもの (全ヘッダー付きの .msg / .eml) "
+        "を受け取った人から入手してください。差出人と経路はそれでしか確認できません。",
+        "Get the original mail itself (.msg/.eml with all its headers) from whoever received "
+        "it, not only its winmail.dat: only that shows the sender and the route.");
   }
 
   void own_account() {
@@ -515,6 +528,9 @@ Scenario choose_scenario(const evidence::Evidence& ev, bool forwarded_inline) {
 void summarise(const Inputs& inputs, bool forwarded_inline, Verdict& v) {
   const auto& ev = inputs.evidence;
   const std::string& from = ev.from.address;
+  // No sender at all: a winmail.dat or a header-less fragment given on its own.
+  const std::string from_ja = from.empty() ? "差出人不明" : from;
+  const std::string from_en = from.empty() ? "sender unknown" : from;
   switch (v.scenario) {
     case Scenario::own_account_compromised:
       v.summary_ja = sentence(
@@ -563,26 +579,25 @@ void summarise(const Inputs& inputs, bool forwarded_inline, Verdict& v) {
           "社外のアドレス {} から、当社の社員または会社の情報を悪用して送られた Emotet "
           "型のメールです。"
           "送信元の持ち主 (または事業者) に連絡してください。",
-          from);
+          from_ja);
       v.summary_en = sentence(
           "Emotet-style mail from the outside address {} that misuses our employees' or company's "
           "information. Contact the sender's owner (or provider).",
-          from);
+          from_en);
       if (!v.check_pcs_first.empty()) {
         v.summary_ja += "引用されたやり取りの当事者の PC を確認してください。";
         v.summary_en += " Check the PCs of the people in the quoted thread.";
       }
       break;
     case Scenario::external_malspam:
-      // No sender at all: a winmail.dat or a header-less fragment given on its own.
       v.summary_ja = sentence(
           "社外 ({}) からの Emotet 型のメールです。当社の情報は使われていません。開かずに削除し、"
           "送信元をブロックしてください。",
-          from.empty() ? "差出人不明" : from);
+          from_ja);
       v.summary_en = sentence(
           "Emotet-style mail from outside ({}) that uses nothing of ours. Delete it unopened and "
           "block the sender.",
-          from.empty() ? "sender unknown" : from);
+          from_en);
       break;
     case Scenario::not_suspicious:
       v.summary_ja = "Emotet 型の特徴は見つかりませんでした。";

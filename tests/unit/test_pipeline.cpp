@@ -124,17 +124,40 @@ TEST(Pipeline, AThrowingCallbackStopsTheBatchWithoutHanging) {
 namespace emotriage::app {
 namespace {
 
-// A mail that carries `inner` as an .eml file (8bit: no growth per level, so a hostile chain can
-// be deep in a small message).
-std::string carrying(const std::string& inner, int level) {
-  return "From: level" + std::to_string(level) + "@example.jp\r\nSubject: level " +
-         std::to_string(level) +
-         "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b" +
-         std::to_string(level) + "\"\r\n\r\n--b" + std::to_string(level) +
-         "\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b" + std::to_string(level) +
-         "\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; "
-         "filename=\"fw.eml\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
-         inner + "\r\n--b" + std::to_string(level) + "--\r\n";
+// A mail that carries `inner` as an .eml file `copies` times (8bit: no growth per level, so a
+// hostile chain can be deep in a small message).
+std::string carrying(const std::string& inner, int level, int copies = 1) {
+  const std::string boundary = "b" + std::to_string(level);
+  std::string out = "From: level" + std::to_string(level) + "@example.jp\r\nSubject: level " +
+                    std::to_string(level) +
+                    "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"" +
+                    boundary + "\"\r\n\r\n--" + boundary +
+                    "\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n";
+  for (int copy = 0; copy < copies; ++copy) {
+    out += "--" + boundary +
+           "\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; "
+           "filename=\"fw.eml\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
+           inner + "\r\n";
+  }
+  return out + "--" + boundary + "--\r\n";
+}
+
+verdict::Analysis analyze_raw_mail(const std::string& mail) {
+  static const profile::Profile company;
+  static const profile::Matcher matcher(company);
+  mime::initialize();
+  ingest::RawMessage raw;
+  raw.locator = "chain.eml";
+  raw.bytes = mail;
+  return analyze_message(parse_raw(raw, core::Limits{}), {.matcher = &matcher}, core::Limits{});
+}
+
+std::size_t analyses_in(const verdict::Analysis& analysis, bool& limit_seen) {
+  limit_seen =
+      limit_seen || core::has_finding(analysis.message.findings, core::kParseLimitExceeded);
+  std::size_t count = 1;
+  for (const auto& inner : analysis.attached) count += analyses_in(inner, limit_seen);
+  return count;
 }
 
 // Mails attached as files are parsed anew at each level: a hostile chain is cut at 8 levels with
@@ -142,14 +165,7 @@ std::string carrying(const std::string& inner, int level) {
 TEST(AttachedMailFiles, AChainIsCutAtEightLevels) {
   std::string mail = "From: bottom@example.jp\r\nSubject: bottom\r\n\r\nbottom\r\n";
   for (int level = 30; level >= 1; --level) mail = carrying(mail, level);
-  profile::Profile company;
-  const profile::Matcher matcher(company);
-  mime::initialize();
-  ingest::RawMessage raw;
-  raw.locator = "chain.eml";
-  raw.bytes = mail;
-  const verdict::Analysis top =
-      analyze_message(parse_raw(raw, core::Limits{}), {.matcher = &matcher}, core::Limits{});
+  const verdict::Analysis top = analyze_raw_mail(mail);
   const verdict::Analysis* at = &top;
   int depth = 0;
   while (!at->attached.empty()) {
@@ -159,9 +175,17 @@ TEST(AttachedMailFiles, AChainIsCutAtEightLevels) {
     EXPECT_EQ(at->message.envelope.subject, "level " + std::to_string(depth + 1));
   }
   EXPECT_EQ(depth, 8);
-  EXPECT_TRUE(std::ranges::any_of(at->message.findings, [](const core::Finding& f) {
-    return f.id == core::kParseLimitExceeded;
-  }));
+  EXPECT_TRUE(core::has_finding(at->message.findings, core::kParseLimitExceeded));
+}
+
+// Found in review: each level's own cap of 50 multiplied (50 files each holding 50 …): the whole
+// tree of one mail now shares one budget of 50 mails attached as files.
+TEST(AttachedMailFiles, TheWholeTreeSharesOneBudget) {
+  std::string mail = "From: leaf@example.jp\r\nSubject: leaf\r\n\r\nleaf\r\n";
+  for (int level = 3; level >= 1; --level) mail = carrying(mail, level, 10);
+  bool limit_seen = false;
+  EXPECT_EQ(analyses_in(analyze_raw_mail(mail), limit_seen), 51u);
+  EXPECT_TRUE(limit_seen);
 }
 
 }  // namespace

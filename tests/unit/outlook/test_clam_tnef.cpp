@@ -174,5 +174,37 @@ TEST(TnefBody, TheBodyInsideWinmailDatIsTheMailsText) {
   ASSERT_NE(find(analysis.inspection.attachments, "winmail.dat"), nullptr);
 }
 
+// Found in review: a winmail.dat on its own with a "RE:" subject was called a hijacked reply for
+// lacking In-Reply-To (it lacks every header), sentences named an empty sender, and nothing asked
+// for the mail around it.
+TEST(TnefBody, AWinmailDatAloneIsJudgedOnWhatItHas) {
+  const std::string tnef = "\x78\x9f\x3e\x22" + std::string("\x01\x00", 2) +
+                           tnef_attribute(1, 0x00018004, std::string("RE: invoice\0", 12)) +
+                           tnef_attribute(1, 0x0002800C,
+                                          "Please see the invoice.\r\n\r\n"
+                                          "株式会社サンプル商事\r\n山田 太郎\r\n");
+  auto profile =
+      profile::load_profile(std::string(EMOTRIAGE_SOURCE_DIR) + "/examples/profile.toml");
+  ASSERT_TRUE(profile.has_value());
+  const profile::Matcher matcher(std::move(*profile));
+  mime::initialize();
+  ingest::RawMessage raw;
+  raw.locator = "winmail.dat";
+  raw.format = ingest::Format::tnef;
+  raw.bytes = tnef;
+  const verdict::Analysis analysis = app::analyze_message(app::parse_raw(raw, core::Limits{}),
+                                                          {.matcher = &matcher}, core::Limits{});
+  EXPECT_EQ(analysis.message.envelope.subject, "RE: invoice");
+  EXPECT_FALSE(core::has_finding(analysis.evidence.findings, "thread.hijacked-reply"));
+  EXPECT_TRUE(std::ranges::any_of(analysis.verdict.actions, [](const verdict::Action& action) {
+    return action.kind == "get-original-mail" && action.target.empty();
+  }));
+  for (const core::Finding& finding : analysis.evidence.findings) {
+    EXPECT_EQ(finding.message_ja.find("差出人  "), std::string::npos) << finding.id;
+    EXPECT_EQ(finding.message_en.find("sender  "), std::string::npos) << finding.id;
+  }
+  EXPECT_EQ(analysis.verdict.summary_en.find("  "), std::string::npos);
+}
+
 }  // namespace
 }  // namespace emotriage::outlook

@@ -313,6 +313,36 @@ TEST(MsgToMime, ExchangeOnlySenderKeepsNameAndDn) {
   EXPECT_TRUE(dn);
 }
 
+// Found in review: any compound file holding the property stream's name anywhere passed for a
+// message, so a macro document dressed up that way was split off as an unreadable "mail" and its
+// macros never inspected. A message file has the stream at its root and no document streams.
+TEST(MessageFile, OnlyAnOutlookMessageIsOne) {
+  EXPECT_TRUE(is_message_file(make_cfb(japanese_msg())));
+  EXPECT_FALSE(is_message_file(make_cfb({{"WordDocument", std::string(100, 'w')}})));
+  EXPECT_FALSE(is_message_file(make_cfb({{"__properties_version1.0", std::string(32, '\0')},
+                                         {"WordDocument", std::string(100, 'w')},
+                                         {"Macros/VBA/dir", std::string(10, 'v')}})));
+  std::string doc = make_cfb({{"WordDocument", std::string(100, 'w')}});
+  doc += utf16le(u"__properties_version1.0");
+  EXPECT_FALSE(is_message_file(doc));
+  EXPECT_FALSE(is_message_file("From: a@b\r\n\r\nx"));
+}
+
+// Found in review: the boundary was looked for one candidate at a time over every part, so part
+// names holding many candidates made the rebuild quadratic. One pass now, and never a clash.
+TEST(MimeWriter, BoundaryAvoidsEveryCandidateInOnePass) {
+  EXPECT_NE(detail::multipart("mixed", {"plain text"}, 0).find("boundary=\"=_emotriage_0_0\""),
+            std::string::npos);
+  const std::vector<std::string> parts = {"x =_emotriage_0_0 y", "=_emotriage_0_123z",
+                                          "=_emotriage_1_99999 other depth"};
+  const std::string out = detail::multipart("mixed", parts, 0);
+  EXPECT_NE(out.find("boundary=\"=_emotriage_0_0000\""), std::string::npos);
+  std::string hostile;
+  for (int i = 0; i < 20000; ++i) hostile += "=_emotriage_0_" + std::to_string(i) + " ";
+  const std::string many = detail::multipart("mixed", {hostile, hostile}, 0);
+  EXPECT_NE(many.find("boundary=\"=_emotriage_0_000000\""), std::string::npos);
+}
+
 TEST(MsgToMime, RejectsWhatIsNotAMessage) {
   EXPECT_FALSE(msg_to_mime("From: a@b\r\n\r\nx", core::Limits{}));
   EXPECT_FALSE(msg_to_mime(make_cfb({{"WordDocument", std::string(100, 'w')}}), core::Limits{}));

@@ -27,29 +27,33 @@ struct Decided {
   Verdict verdict;
 };
 
-// `reporter` forwards inline a mail from `original_sender` that was sent to her; the forward
-// keeps the original's macro attachment (an inspection finding stands in for it) unless
-// `with_macro` is false.
+// `reporter` forwards inline a mail from `original_sender` that was sent to her, with `subject`
+// and `text`; the forward keeps the original's attachment, judged by `attachment_finding` (none
+// when empty; a macro by default).
 Decided decide_forward(std::string_view reporter, std::string_view original_sender,
-                       bool with_macro = true) {
+                       std::string_view attachment_finding = "attachment.macro-autoexec",
+                       std::string_view subject = "Invoice 4821",
+                       std::string_view text = "Please find the invoice attached.") {
   mime::initialize();
   static const profile::Profile profile = sample_profile();
   static const profile::Matcher matcher(profile);
   const std::string raw =
       "From: " + std::string(reporter) +
-      "\nTo: security@sample-shoji.example\nSubject: FW: Invoice 4821\n"
+      "\nTo: security@sample-shoji.example\nSubject: FW: " + std::string(subject) +
+      "\n"
       "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\n"
       "情報システム部 御中\n\n不審なメールが届きました。\n\n"
       "________________________________\n差出人: " +
       std::string(original_sender) +
       "\n送信日時: 2022年3月8日 9:58\n宛先: 鈴木 花子 <h.suzuki@sample-shoji.example>\n"
-      "件名: Invoice 4821\n\nPlease find the invoice attached.\n";
+      "件名: " +
+      std::string(subject) + "\n\n" + std::string(text) + "\n";
   const core::Message message = mime::parse_message(raw, "fw.eml", core::Limits{});
   Decided decided{evidence::collect(message, matcher), {}};
   inspect::Result inspection;
-  if (with_macro) {
-    inspection.findings.push_back(core::Finding{"attachment.macro-autoexec", core::Severity::high,
-                                                "ja", "en", "AutoOpen", "2"});
+  if (!attachment_finding.empty()) {
+    inspection.findings.push_back(core::Finding{std::string(attachment_finding),
+                                                core::Severity::high, "ja", "en", "AutoOpen", "2"});
   }
   decided.verdict = decide({message, decided.evidence, inspection, profile});
   return decided;
@@ -79,14 +83,23 @@ bool has_finding(const evidence::Evidence& ev, std::string_view id) {
   return std::ranges::any_of(ev.findings, [&](const auto& f) { return f.id == id; });
 }
 
-// Found in audit: a forward that looks harmless still lost the headers that would tell a forgery,
-// so the original is asked for (and the report shows it) even when nothing is suspicious.
-TEST(InlineForwardVerdict, HarmlessLookingForwardStillAsksForTheOriginal) {
-  const Decided d = decide_forward("鈴木 花子 <h.suzuki@sample-shoji.example>",
-                                   "Billing <billing@acme-invoices.example>", false);
-  EXPECT_FALSE(d.verdict.suspicious);
-  EXPECT_TRUE(targets(d.verdict, "get-original-mail", "h.suzuki@sample-shoji.example"));
-  EXPECT_EQ(d.verdict.actions.size(), 1u);
+// Found in audit: a forward below the suspicious line still lost the headers that would tell a
+// forgery, so when anything scored the original is asked for (and the report shows it); a
+// forward where nothing scored (a lunch invitation) asks for nothing.
+TEST(InlineForwardVerdict, ForwardBelowTheLineAsksForTheOriginalWhenSomethingScored) {
+  const Decided weak =
+      decide_forward("鈴木 花子 <h.suzuki@sample-shoji.example>",
+                     "Billing <billing@acme-invoices.example>", "content.lure-keywords");
+  ASSERT_FALSE(weak.verdict.suspicious);
+  ASSERT_GT(weak.verdict.score, 0);
+  EXPECT_TRUE(targets(weak.verdict, "get-original-mail", "h.suzuki@sample-shoji.example"));
+  EXPECT_EQ(weak.verdict.actions.size(), 1u);
+
+  const Decided harmless =
+      decide_forward("鈴木 花子 <h.suzuki@sample-shoji.example>", "Lunch <lunch@bento.example>", "",
+                     "Friday lunch", "Shall we meet at noon on Friday?");
+  EXPECT_EQ(harmless.verdict.score, 0);
+  EXPECT_TRUE(harmless.verdict.actions.empty());
 }
 
 TEST(InlineForwardVerdict, PlainOutsideMalspamIsExternalMalspam) {
