@@ -33,12 +33,17 @@ std::string explain(Reason reason, const AccountSummary& a, bool ja) {
     case Reason::burst:
       return ja ? "短時間の大量送信: 10 分間に最大 " + grouped(a.peak_messages_per_10min) +
                       " 通 (宛先 " + grouped(a.peak_recipients_per_10min) + " 件)、1 時間に最大 " +
-                      grouped(a.peak_messages_per_hour) + " 通。普段は 1 時間あたり " +
-                      grouped(a.median_messages_per_active_hour) + " 通です。"
+                      grouped(a.peak_messages_per_hour) + " 通。" +
+                      (a.baseline_messages_per_hour
+                           ? "普段は 1 時間あたり " + grouped(*a.baseline_messages_per_hour) +
+                                 " 通です。"
+                           : "ログにそれ以前の送信履歴はなく、1 日の上限を超えています。")
                 : "burst: up to " + grouped(a.peak_messages_per_10min) + " messages (" +
                       grouped(a.peak_recipients_per_10min) + " recipients) in 10 minutes, " +
-                      grouped(a.peak_messages_per_hour) + " in one hour; its usual hour has " +
-                      grouped(a.median_messages_per_active_hour) + ".";
+                      grouped(a.peak_messages_per_hour) + " in one hour; " +
+                      (a.baseline_messages_per_hour
+                           ? "its usual hour has " + grouped(*a.baseline_messages_per_hour) + "."
+                           : "no earlier history in the log, and over the daily limits.");
     case Reason::many_client_ips:
       return ja ? "多数の接続元: 1 時間のうちに最大 " + grouped(a.peak_client_ips_per_hour) +
                       " 個の異なる IP アドレスから送信しています (ボットネットの特徴)。"
@@ -112,6 +117,8 @@ nlohmann::ordered_json report_to_json(const LogReport& report) {
     put("new_client_ip_count", a.new_client_ip_count);
     put("hours_active", a.hours_active);
     put("median_messages_per_active_hour", a.median_messages_per_active_hour);
+    put("baseline_messages_per_hour",
+        a.baseline_messages_per_hour ? json(*a.baseline_messages_per_hour) : json(nullptr));
     put("peak_messages_per_10min", a.peak_messages_per_10min);
     put("peak_recipients_per_10min", a.peak_recipients_per_10min);
     put("peak_client_ips_per_hour", a.peak_client_ips_per_hour);
@@ -194,7 +201,10 @@ std::string report_to_text(const LogReport& report, bool ja) {
   for (const auto& f : report.files) {
     if (!f.error.empty()) {
       out += (ja ? "  注意: " : "  warning: ") + f.path +
-             (ja ? " は途中までしか読めませんでした: " : " was read only in part: ") + f.error +
+             (ja ? " は途中までしか読めませんでした: " : " was read only in part: ") +
+             (ja && f.error == kTruncatedInput
+                  ? "ファイルが途中で切れています (gzip の終端がありません)"
+                  : f.error) +
              "\n";
     }
   }
