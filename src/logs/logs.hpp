@@ -76,6 +76,8 @@ enum class Reason {
   failed_logins,
 };
 std::string_view reason_id(Reason reason);
+// A reason id (reason_id) in words for a person; an unknown id as it is.
+std::string_view reason_label(std::string_view id, bool japanese);
 // A strong reason flags on its own; weak ones flag in pairs.
 bool is_strong(Reason reason);
 
