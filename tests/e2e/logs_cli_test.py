@@ -7,26 +7,15 @@ truncated gzip, --threshold, --utc-offset, and the campaign of `analyze --logs` 
 import gzip
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
+from checks import Checks
+
 BIN, SOURCE = os.path.abspath(sys.argv[1]), sys.argv[2]
 DATA = os.path.join(SOURCE, "tests", "data", "logs")
-passed = failed = 0
-
-
-def run(args, stdin=None):
-    return subprocess.run([BIN] + args, input=stdin, capture_output=True, cwd=SOURCE, timeout=120)
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
+checks = Checks(BIN, SOURCE)
+run, check = checks.run, checks.check
 
 
 def flagged(result):
@@ -99,5 +88,4 @@ en = run(["analyze", "--lang", "en", "--logs", exim, mail]).stdout.decode()
 check("campaign en reasons in words", "envelope sender mismatch" in en and "envelope-sender-mismatch" not in en,
       en[-600:])
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(checks.finish())
