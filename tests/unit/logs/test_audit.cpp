@@ -233,6 +233,28 @@ TEST(AuditExim, BracketedHostAddressIsTheClientIp) {
   EXPECT_EQ(a.client_ips, 3u);
 }
 
+TEST(AuditPostfix, DisconnectAuthFailuresCountOnceWithTheirWarnings) {
+  // fail2ban's postfix sample logs only "disconnect ... auth=0/1" for some failures; where a
+  // warning line was logged too, the disconnect repeats it.
+  const LogReport report = analyze_lines({
+      "Feb 10 13:26:34 srv postfix/smtpd[123]: disconnect from unknown[192.0.2.1] helo=1 "
+      "auth=0/3 quit=1 commands=2/3",
+      "Feb 10 13:27:01 srv postfix/smtpd[124]: warning: unknown[192.0.2.1]: SASL LOGIN "
+      "authentication failed: UGFzc3dvcmQ6",
+      "Feb 10 13:27:02 srv postfix/smtpd[124]: disconnect from unknown[192.0.2.1] ehlo=1 "
+      "auth=0/1 quit=1 commands=2/3",
+      "Feb 10 13:27:03 srv postfix/smtpd[125]: disconnect from unknown[192.0.2.1] ehlo=1 "
+      "auth=1/1 quit=1 commands=3",
+      "Feb 10 13:28:00 srv postfix/smtpd[126]: 4B6D11E01729: client=unknown[192.0.2.1], "
+      "sasl_method=LOGIN, sasl_username=u@sample.example",
+      "Feb 10 13:28:00 srv postfix/qmgr[3]: 4B6D11E01729: from=<u@sample.example>, size=9, "
+      "nrcpt=1 (queue active)",
+  });
+  EXPECT_EQ(report.files.front().used, 5u);
+  EXPECT_EQ(report.files.front().ignored, 1u) << "auth=1/1 is no failure";
+  EXPECT_EQ(account(report, "u@sample.example").failed_logins, 4u);
+}
+
 TEST(AuditGzip, TruncatedStreamIsTheFilesError) {
   const LogReport report = analyze_file("truncated.log.gz");
   ASSERT_EQ(report.files.size(), 1u);
