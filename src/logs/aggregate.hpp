@@ -2,7 +2,6 @@
 // bound (see the constants in aggregate.cpp), so memory follows the number of accounts, not lines.
 #pragma once
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
