@@ -52,11 +52,22 @@ fi
 printf 'emotriage vs grep floor: %.1fx slower\n' "$(echo "$t_emotriage / $t_grep" | bc -l)"
 # The answer must be the ground truth: exactly the compromised accounts are flagged. This run
 # also reports emotriage's CPU time and peak RSS (memory must stay bounded).
-python3 bench/peak_rss.py "$emotriage" logs --format json "$log" 2> "$work/cost.txt" | python3 -c '
+# Exit status 1 is "accounts flagged"; anything else is a failure of emotriage.
+status=0
+python3 bench/peak_rss.py "$emotriage" logs --format json "$log" > "$work/report.json" \
+  2> "$work/cost.txt" || status=$?
+if [[ $status -ne 0 && $status -ne 1 ]]; then
+  echo "emotriage logs failed (exit $status)" >&2
+  exit 2
+fi
+# The script fails (exit 1) when the flagged accounts are not the ground truth.
+python3 -c '
 import json, sys
-report = json.load(sys.stdin)
-truth = json.load(open(sys.argv[1]))
+report = json.load(open(sys.argv[1]))
+truth = json.load(open(sys.argv[2]))
 flagged = sorted(a["account"] for a in report["accounts"] if a["flagged"])
 print("flagged:", flagged, "OK" if flagged == truth["compromised"] else "MISMATCH with " + str(truth["compromised"]))
-' "$log.truth.json" || true
+sys.exit(0 if flagged == truth["compromised"] else 1)
+' "$work/report.json" "$log.truth.json" || mismatch=1
 echo "emotriage cost (peak_rss.py): $(cat "$work/cost.txt")"
+exit "${mismatch:-0}"

@@ -162,7 +162,8 @@ int run_analyze(const AnalyzeOptions& options) {
   app::BatchStats stats = app::run_batch(options.inputs, batch, events);
   if (!options.log_files.empty()) {
     logs::LogOptions log_options;
-    log_options.matcher = &matcher;
+    // Without --profile the matcher knows no domain of ours: `logs` keeps every sender then.
+    log_options.matcher = options.profile.empty() ? nullptr : &matcher;
     auto report = logs::analyze_logs(options.log_files, log_options);
     if (!report) {
       std::cerr << "emotriage: --logs: " << neutralize_controls(report.error().detail) << "\n";

@@ -16,7 +16,9 @@ constexpr std::size_t kMaxIpsPerAccount = 10'000;
 constexpr std::size_t kMaxRecipientsPerAccount = 100'000;
 constexpr std::size_t kMaxDomainsPerAccount = 20'000;
 constexpr std::size_t kMaxSendersPerAccount = 2'000;
-constexpr std::size_t kMaxHoursPerAccount = 24 * 400;  // a year of hourly buckets
+// Minutes with mail: 16 bytes each, ten weeks of mail every minute.
+constexpr std::size_t kMaxMinutesPerAccount = 100'000;
+constexpr std::size_t kFirstCompaction = 4096;  // minutes appended before rows out of order merge
 constexpr std::size_t kMaxIpsPerHour = 1'000;
 constexpr std::size_t kMaxFailureKeys = 100'000;
 constexpr std::size_t kMaxSamples = 5;
@@ -26,10 +28,6 @@ constexpr std::size_t kSampleBytes = 200;
 
 std::int64_t floor_div(std::int64_t value, std::int64_t divisor) {
   return value / divisor - (value % divisor < 0 ? 1 : 0);
-}
-
-std::int64_t floor_mod(std::int64_t value, std::int64_t divisor) {
-  return value - floor_div(value, divisor) * divisor;
 }
 
 void lower_into(std::string_view text, std::string& out) {
@@ -48,15 +46,69 @@ std::string_view local_of(std::string_view address) {
   return address.substr(0, address.rfind('@'));
 }
 
-// Receivers' answers that name a block list (DNSBL/RBL) or refuse the sender's reputation.
+std::uint32_t saturated_add(std::uint32_t count, std::uint64_t more) {
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(count + more, UINT32_MAX));
+}
+
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+// Receivers' answers that name a block list (DNSBL/RBL): the phrases of mail-logs.md A.2.1, A.3
+// and the known lists. "listed" alone is greylisting or a directory miss ("not listed in Domino
+// Directory"), and 5.7.1 is any policy refusal: neither counts without a list named.
 bool mentions_block_list(std::string_view text) {
-  static constexpr std::string_view kWords[] = {
-      "dnsbl",   "blacklist", "blocklist", "block list", "black list", "spamhaus", "barracuda",
-      "spamcop", "sorbs",     "rbl",       "listed",     "reputation", "5.7.1"};
-  std::string lowered;
-  lower_into(text.substr(0, 512), lowered);
-  return std::ranges::any_of(
-      kWords, [&](std::string_view word) { return lowered.find(word) != std::string::npos; });
+  static constexpr std::string_view kPhrases[] = {"dnsbl",
+                                                  "blacklist",
+                                                  "blocklist",
+                                                  "block list",
+                                                  "black list",
+                                                  "spamhaus",
+                                                  "spamcop",
+                                                  "barracudacentral",
+                                                  "sorbs.net",
+                                                  "uceprotect",
+                                                  "abuseat.org",
+                                                  "blocked using",
+                                                  "barracuda reputation",
+                                                  "surbl",
+                                                  "uribl"};
+  char buffer[512];
+  const std::size_t size = std::min(text.size(), sizeof buffer);
+  for (std::size_t i = 0; i < size; ++i) {
+    const char c = text[i];
+    buffer[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+  }
+  const std::string_view lowered(buffer, size);
+  if (std::ranges::any_of(kPhrases, [&](std::string_view phrase) {
+        return lowered.find(phrase) != std::string_view::npos;
+      })) {
+    return true;
+  }
+  // "RBL" as a word ("listed at RBL", "rejected by RBL").
+  for (std::size_t at = lowered.find("rbl"); at != std::string_view::npos;
+       at = lowered.find("rbl", at + 1)) {
+    if ((at == 0 || !is_alnum(lowered[at - 1])) &&
+        (at + 3 == lowered.size() || !is_alnum(lowered[at + 3]))) {
+      return true;
+    }
+  }
+  // "listed at/in/on/by <zone>": a list is named by its DNS zone (bl.spamcop.net).
+  for (std::size_t at = lowered.find("listed "); at != std::string_view::npos;
+       at = lowered.find("listed ", at + 1)) {
+    std::string_view rest = lowered.substr(at + 7);
+    const bool preposition = rest.starts_with("at ") || rest.starts_with("in ") ||
+                             rest.starts_with("on ") || rest.starts_with("by ");
+    if (!preposition) continue;
+    rest.remove_prefix(3);
+    const std::string_view zone = rest.substr(0, rest.find_first_of(" ;,()<>[]\"'"));
+    const std::size_t dot = zone.find('.');
+    if (dot != std::string_view::npos && dot > 0 && dot + 1 < zone.size() &&
+        zone.find('@') == std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Windows' default host names (DESKTOP-XXXXXXX, WIN-XXXXXXXXXXX, LAPTOP-XXXXXXXX) in a
@@ -125,28 +177,6 @@ bool is_strong(Reason reason) {
 std::size_t LogReport::flagged_count() const {
   return static_cast<std::size_t>(
       std::ranges::count_if(accounts, [](const AccountSummary& a) { return a.flagged; }));
-}
-
-template <std::size_t Minutes>
-void Aggregator::SlidingPeak<Minutes>::add(std::int64_t wall_seconds, std::uint64_t amount) {
-  constexpr auto kSpan = static_cast<std::int64_t>(Minutes);
-  const std::int64_t minute = floor_div(wall_seconds, 60);
-  if (newest == INT64_MIN || minute - newest >= kSpan) {
-    std::ranges::fill(slots, 0);
-    sum = 0;
-    newest = minute;
-  }
-  // The window moves on: minutes that leave it drop out.
-  for (auto slot = static_cast<std::size_t>(floor_mod(newest + 1, kSpan)); newest < minute;
-       ++newest, slot = slot + 1 == Minutes ? 0 : slot + 1) {
-    sum -= slots[slot];
-    slots[slot] = 0;
-  }
-  // A line a little out of order still falls inside the window; older ones are outside it.
-  if (newest - minute >= kSpan) return;
-  slots[static_cast<std::size_t>(floor_mod(minute, kSpan))] += amount;
-  sum += amount;
-  peak = std::max(peak, sum);
 }
 
 Aggregator::Aggregator(const LogOptions& options) : options_(options) {}
@@ -270,15 +300,7 @@ Aggregator::Account* Aggregator::message(const std::string& key, bool authentica
   ++account->messages;
   account->recipients += event.recipients;
   note_time(*account, time);
-  if (HourCount* slot = hour_count(*account, floor_div(time.wall, 3600), true)) {
-    ++slot->messages;
-    slot->recipients += event.recipients;
-  } else {
-    account->truncated = true;
-  }
-  account->ten_min_messages.add(time.wall, 1);
-  account->ten_min_recipients.add(time.wall, event.recipients);
-  account->hour_messages.add(time.wall, 1);
+  add_minute(*account, time.wall, 1, event.recipients);
   if (is_night(time.wall, options_.thresholds)) ++account->night;
   note_ip(*account, event.client_ip, time);
   note_sender(*account, key, event.sender, time);
@@ -287,17 +309,51 @@ Aggregator::Account* Aggregator::message(const std::string& key, bool authentica
   return account;
 }
 
-Aggregator::HourCount* Aggregator::hour_count(Account& account, std::int64_t hour, bool add) {
-  if (hour == account.current_hour_index) return account.current_hour;
-  auto slot = account.hours.find(hour);
-  if (slot == account.hours.end()) {
-    if (!add || account.hours.size() >= kMaxHoursPerAccount) return nullptr;
-    slot = account.hours.emplace(hour, HourCount{}).first;
+void Aggregator::add_minute(Account& account, std::int64_t wall, std::uint32_t messages,
+                            std::uint64_t recipients) {
+  const std::int64_t minute = floor_div(wall, 60);
+  std::vector<MinuteCount>& minutes = account.minutes;
+  if (!minutes.empty() && minutes.back().minute == minute) {
+    minutes.back().messages = saturated_add(minutes.back().messages, messages);
+    minutes.back().recipients = saturated_add(minutes.back().recipients, recipients);
+    return;
   }
-  // std::map nodes stay put, so the pointer holds until the account goes.
-  account.current_hour_index = hour;
-  account.current_hour = &slot->second;
-  return account.current_hour;
+  if (!minutes.empty() && minute < minutes.back().minute) account.minutes_sorted = false;
+  // Rows out of order repeat minutes: merge them now and then, so the list stays one entry per
+  // minute with mail (amortised: the next merge waits until the list has doubled).
+  if (minutes.size() >=
+      std::min(std::max(account.compact_at, kFirstCompaction), kMaxMinutesPerAccount)) {
+    compact_minutes(account);
+    account.compact_at = 2 * minutes.size();
+    if (minutes.size() >= kMaxMinutesPerAccount) {
+      account.truncated = true;
+      return;
+    }
+  }
+  minutes.push_back({minute, saturated_add(0, messages), saturated_add(0, recipients)});
+}
+
+void Aggregator::compact_minutes(Account& account) {
+  std::vector<MinuteCount>& minutes = account.minutes;
+  if (!account.minutes_sorted) {
+    std::ranges::stable_sort(minutes, {}, &MinuteCount::minute);
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < minutes.size(); ++i) {
+      if (kept > 0 && minutes[kept - 1].minute == minutes[i].minute) {
+        MinuteCount& into = minutes[kept - 1];
+        into.messages = saturated_add(into.messages, minutes[i].messages);
+        into.recipients = saturated_add(into.recipients, minutes[i].recipients);
+      } else {
+        minutes[kept++] = minutes[i];
+      }
+    }
+    minutes.resize(kept);
+    account.minutes_sorted = true;
+  }
+  if (minutes.size() > kMaxMinutesPerAccount) {
+    minutes.resize(kMaxMinutesPerAccount);
+    account.truncated = true;
+  }
 }
 
 void Aggregator::delivery(const std::string& key, Stamp time, std::string_view recipient,
@@ -317,10 +373,19 @@ void Aggregator::delivery(Account& account, Stamp time, std::string_view recipie
   }
   if (result == Delivery::sent) return;
   ++(result == Delivery::deferred ? account.deferred : account.bounced);
-  if (mentions_block_list(text)) {
-    ++account.dnsbl;
-    add_sample(account.rejection_samples, text, kMaxSamples);
+  if (!mentions_block_list(text)) return;
+  // qmgr retries a deferred recipient and the receiver refuses it again: one rejection.
+  if (!scratch_.empty()) {
+    const std::uint64_t refused = text_hash(scratch_);
+    if (account.dnsbl_recipients.contains(refused)) return;
+    if (account.dnsbl_recipients.size() < kMaxRecipientsPerAccount) {
+      account.dnsbl_recipients.add(refused);
+    } else {
+      account.truncated = true;
+    }
   }
+  ++account.dnsbl;
+  add_sample(account.rejection_samples, text, kMaxSamples);
 }
 
 void Aggregator::add_recipient(const std::string& key, Stamp time) {
@@ -329,10 +394,7 @@ void Aggregator::add_recipient(const std::string& key, Stamp time) {
   Account& account = it->second;
   const Stamp shifted = adjust(time);
   ++account.recipients;
-  account.ten_min_recipients.add(shifted.wall, 1);
-  if (HourCount* slot = hour_count(account, floor_div(shifted.wall, 3600), false)) {
-    ++slot->recipients;
-  }
+  add_minute(account, shifted.wall, 0, 1);
 }
 
 void Aggregator::login(std::string_view user, std::string_view ip, Stamp time) {
@@ -383,6 +445,89 @@ void Aggregator::failed_login(std::string_view user, std::string_view ip) {
   }
 }
 
+void Aggregator::summarize_minutes(const Account& state, AccountSummary& summary) const {
+  const Thresholds& t = options_.thresholds;
+  const std::vector<MinuteCount>& minutes = state.minutes;  // sorted and merged by finish
+  // Sums over any 10 and any 60 consecutive minutes (a burst that straddles a clock boundary is
+  // not halved as in fixed buckets). The first 10 minutes over the burst limits mark where a
+  // burst starts; the peak hour is the first one of the largest sum.
+  std::uint64_t messages_10 = 0, recipients_10 = 0, messages_60 = 0;
+  std::size_t from_10 = 0, from_60 = 0;
+  std::optional<std::int64_t> fast_from;
+  std::int64_t peak_hour_end = 0;
+  struct Hour {
+    std::int64_t hour;
+    std::uint64_t messages, recipients;
+  };
+  std::vector<Hour> hours;
+  for (const MinuteCount& m : minutes) {
+    messages_10 += m.messages;
+    recipients_10 += m.recipients;
+    messages_60 += m.messages;
+    for (; minutes[from_10].minute <= m.minute - 10; ++from_10) {
+      messages_10 -= minutes[from_10].messages;
+      recipients_10 -= minutes[from_10].recipients;
+    }
+    for (; minutes[from_60].minute <= m.minute - 60; ++from_60) {
+      messages_60 -= minutes[from_60].messages;
+    }
+    summary.peak_messages_per_10min = std::max(summary.peak_messages_per_10min, messages_10);
+    summary.peak_recipients_per_10min = std::max(summary.peak_recipients_per_10min, recipients_10);
+    if (messages_60 > summary.peak_messages_per_hour) {
+      summary.peak_messages_per_hour = messages_60;
+      peak_hour_end = m.minute;
+    }
+    if (!fast_from && (messages_10 >= t.burst_messages_per_10min ||
+                       recipients_10 >= t.burst_recipients_per_10min)) {
+      fast_from = m.minute;
+    }
+    const std::int64_t hour = floor_div(m.minute, 60);
+    if (hours.empty() || hours.back().hour != hour) hours.push_back({hour, 0, 0});
+    hours.back().messages += m.messages;
+    hours.back().recipients += m.recipients;
+  }
+  std::uint64_t day_messages = 0, day_recipients = 0;
+  for (std::size_t i = 0; i < hours.size(); ++i) {
+    if (i > 0 && floor_div(hours[i].hour, 24) != floor_div(hours[i - 1].hour, 24)) {
+      day_messages = day_recipients = 0;
+    }
+    day_messages += hours[i].messages;
+    day_recipients += hours[i].recipients;
+    summary.peak_messages_per_day = std::max(summary.peak_messages_per_day, day_messages);
+    summary.peak_recipients_per_day = std::max(summary.peak_recipients_per_day, day_recipients);
+  }
+  summary.over_daily_limit = summary.peak_messages_per_day > t.daily_messages ||
+                             summary.peak_recipients_per_day > t.daily_recipients;
+  // Medians of active hours (with at least one message), chosen by `keep`.
+  const auto median_of = [&](auto keep) -> std::optional<std::uint64_t> {
+    std::vector<std::uint64_t> counts;
+    for (const Hour& h : hours) {
+      if (h.messages > 0 && keep(floor_div(h.hour, 24))) counts.push_back(h.messages);
+    }
+    if (counts.empty()) return std::nullopt;
+    std::ranges::nth_element(counts,
+                             counts.begin() + static_cast<std::ptrdiff_t>(counts.size() / 2));
+    return counts[counts.size() / 2];
+  };
+  summary.median_messages_per_active_hour =
+      median_of([](std::int64_t) { return true; }).value_or(0);
+  summary.hours_active = static_cast<std::uint64_t>(
+      std::ranges::count_if(hours, [](const Hour& h) { return h.messages > 0; }));
+  // The baseline is the account's history before the day its burst started, when the log covers
+  // baseline_hours of it; else its days other than the peak's (an account that sends this much
+  // every day, such as a newsletter, is fast from its first day); else there is none.
+  const std::int64_t start_day = floor_div(fast_from.value_or(peak_hour_end), 1440);
+  const std::int64_t peak_day = floor_div(peak_hour_end, 1440);
+  const bool covered =
+      state.first.wall + std::int64_t{t.baseline_hours} * 3600 <= start_day * 86400;
+  summary.baseline_messages_per_hour =
+      covered ? median_of([&](std::int64_t day) { return day < start_day; }) : std::nullopt;
+  if (!summary.baseline_messages_per_hour) {
+    summary.baseline_messages_per_hour =
+        median_of([&](std::int64_t day) { return day != peak_day; });
+  }
+}
+
 AccountSummary Aggregator::summarize(const std::string& key, const Account& state) const {
   const Thresholds& t = options_.thresholds;
   AccountSummary summary;
@@ -407,28 +552,7 @@ AccountSummary Aggregator::summarize(const std::string& key, const Account& stat
   for (std::size_t i = 0; i < fresh.size() && i < kMaxListed; ++i) {
     summary.new_client_ips.push_back(fresh[i].second);
   }
-  summary.hours_active = state.hours.size();
-  std::vector<std::uint32_t> per_hour;
-  per_hour.reserve(state.hours.size());
-  std::map<std::int64_t, HourCount> days;
-  for (const auto& [hour, count] : state.hours) {
-    per_hour.push_back(count.messages);
-    HourCount& day = days[floor_div(hour, 24)];
-    day.messages += count.messages;
-    day.recipients += count.recipients;
-  }
-  for (const auto& [day, count] : days) {
-    summary.peak_messages_per_day =
-        std::max<std::uint64_t>(summary.peak_messages_per_day, count.messages);
-    summary.peak_recipients_per_day = std::max(summary.peak_recipients_per_day, count.recipients);
-  }
-  if (!per_hour.empty()) {
-    std::ranges::nth_element(per_hour, per_hour.begin() + per_hour.size() / 2);
-    summary.median_messages_per_active_hour = per_hour[per_hour.size() / 2];
-  }
-  summary.peak_messages_per_hour = state.hour_messages.peak;
-  summary.peak_messages_per_10min = state.ten_min_messages.peak;
-  summary.peak_recipients_per_10min = state.ten_min_recipients.peak;
+  summarize_minutes(state, summary);
   summary.peak_client_ips_per_hour = state.peak_ips_per_hour;
   summary.night_messages = state.night;
   summary.envelope_senders = state.senders.size();
@@ -443,8 +567,6 @@ AccountSummary Aggregator::summarize(const std::string& key, const Account& stat
   summary.rejection_samples = state.rejection_samples;
   summary.logins = state.logins;
   summary.failed_logins = state.failed_logins;
-  summary.over_daily_limit = summary.peak_messages_per_day > t.daily_messages ||
-                             summary.peak_recipients_per_day > t.daily_recipients;
   summary.state_truncated = state.truncated;
   if (options_.matcher != nullptr) {
     std::optional<int> employee = options_.matcher->employee_by_address(key);
@@ -470,10 +592,14 @@ void Aggregator::flag(const Account& state, AccountSummary& summary) const {
   // sends this much every hour has a median to match.
   const bool fast = summary.peak_messages_per_10min >= t.burst_messages_per_10min ||
                     summary.peak_recipients_per_10min >= t.burst_recipients_per_10min;
-  if (fast && static_cast<double>(summary.peak_messages_per_hour) >=
-                  t.burst_factor * static_cast<double>(summary.median_messages_per_active_hour)) {
-    reasons.push_back(Reason::burst);
-  }
+  // Unusual against the account's baseline; without one (the log holds only the burst), over the
+  // documented daily limits (150 messages or 10,000 recipients a day).
+  const bool unusual =
+      summary.baseline_messages_per_hour
+          ? static_cast<double>(summary.peak_messages_per_hour) >=
+                t.burst_factor * static_cast<double>(*summary.baseline_messages_per_hour)
+          : summary.over_daily_limit;
+  if (fast && unusual) reasons.push_back(Reason::burst);
   if (summary.peak_client_ips_per_hour >= t.client_ips_per_hour) {
     reasons.push_back(Reason::many_client_ips);
   }
@@ -522,9 +648,10 @@ LogReport Aggregator::finish(std::vector<FileSummary> files, std::uint64_t lines
   report.unattributed_deliveries = unattributed_;
   report.accounts_dropped = accounts_dropped_;
   report.accounts.reserve(accounts_.size());
-  for (const auto& [key, state] : accounts_) {
+  for (auto& [key, state] : accounts_) {
     // Names that only ever failed to log in are not accounts that sent anything.
     if (state.messages == 0 && state.logins == 0) continue;
+    compact_minutes(state);
     report.accounts.push_back(summarize(key, state));
   }
   std::ranges::sort(report.accounts, [](const AccountSummary& a, const AccountSummary& b) {

@@ -2,7 +2,6 @@
 // bound (see the constants in aggregate.cpp), so memory follows the number of accounts, not lines.
 #pragma once
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,18 +26,12 @@ enum class Delivery { sent, deferred, bounced };
 
 class Aggregator {
  private:
-  // The largest total over any `Minutes` consecutive minutes (a burst that straddles a clock
-  // boundary is not halved as in fixed buckets); a ring of per-minute counts, so memory is fixed.
-  template <std::size_t Minutes>
-  struct SlidingPeak {
-    std::int64_t newest = INT64_MIN;  // minute index of the newest slot
-    std::uint64_t slots[Minutes] = {};
-    std::uint64_t sum = 0, peak = 0;
-    void add(std::int64_t wall_seconds, std::uint64_t amount);
-  };
-  struct HourCount {
+  // Messages and recipients of one minute. Peaks, hours and days are computed from these at the
+  // end, so the order of the lines does not matter (exports list the newest row first).
+  struct MinuteCount {
+    std::int64_t minute = 0;  // wall seconds / 60
     std::uint32_t messages = 0;
-    std::uint64_t recipients = 0;
+    std::uint32_t recipients = 0;  // saturating
   };
 
  public:
@@ -50,15 +43,15 @@ class Aggregator {
     Stamp first, last;
     std::uint64_t messages = 0, recipients = 0, logins = 0, failed_logins = 0;
     std::uint64_t deferred = 0, bounced = 0, dnsbl = 0;
+    HashSet64 dnsbl_recipients;  // a block-list answer counts once per recipient, not per retry
     std::uint64_t forged_messages = 0, empty_ids = 0, machine_ids = 0, night = 0;
     std::uint64_t forged_other_domain = 0, forged_same_domain = 0;  // distinct senders
     // ... of them first used after the account's baseline (its first baseline_hours).
     std::uint64_t forged_other_domain_new = 0, forged_same_domain_new = 0;
-    std::map<std::int64_t, HourCount> hours;
-    HourCount* current_hour = nullptr;  // the bucket of the last message (most lines share it)
-    std::int64_t current_hour_index = INT64_MIN;
-    SlidingPeak<10> ten_min_messages, ten_min_recipients;
-    SlidingPeak<60> hour_messages;
+    // Appended in time order as a rule; rows out of order are merged in by compact_minutes.
+    std::vector<MinuteCount> minutes;
+    std::size_t compact_at = 0;
+    bool minutes_sorted = true;
     std::int64_t ip_hour = INT64_MIN;
     std::vector<std::string> ips_this_hour;
     std::uint64_t peak_ips_per_hour = 0;
@@ -95,8 +88,12 @@ class Aggregator {
 
  private:
   Account* find_or_add(const std::string& key);
-  // The bucket of an hour, added when `add` and there is room; nullptr otherwise.
-  HourCount* hour_count(Account& account, std::int64_t hour, bool add);
+  void add_minute(Account& account, std::int64_t wall, std::uint32_t messages,
+                  std::uint64_t recipients);
+  // Sorts and merges the minutes (same minute once); marks the account truncated at the bound.
+  static void compact_minutes(Account& account);
+  // Peaks, hours, days and the baseline from the minutes (sorted and merged).
+  void summarize_minutes(const Account& state, AccountSummary& summary) const;
   void note_time(Account& account, Stamp time);
   void note_ip(Account& account, std::string_view ip, Stamp time);
   void note_sender(Account& account, const std::string& key, std::string_view sender, Stamp time);

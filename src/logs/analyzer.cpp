@@ -130,10 +130,13 @@ void LogAnalyzer::State::feed(std::string_view line, bool overlong,
   } else if (s.kind == State::Kind::csv) {
     result = s.csv->row(line);
   } else {
-    if (s.kind == State::Kind::detect) {
+    std::string_view head = line;
+    if (s.kind == State::Kind::detect && head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
+    // PowerShell 5.1's Export-Csv writes "#TYPE <.NET type>" above the header.
+    if (s.kind == State::Kind::detect && head.starts_with("#TYPE ")) {
+      result = LineResult::ignored;
+    } else if (s.kind == State::Kind::detect) {
       s.kind = State::Kind::lines;
-      std::string_view head = line;
-      if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
       const bool w3c = head.starts_with("#Software: Microsoft Exchange") ||
                        head.starts_with("#Fields:") || head.starts_with("#Version:") ||
                        head.starts_with("#Log-type:") || head.starts_with("#Date:");
@@ -141,10 +144,12 @@ void LogAnalyzer::State::feed(std::string_view line, bool overlong,
       if (w3c || s.csv->header(head)) {
         s.kind = State::Kind::csv;
         if (head.starts_with("#Fields:")) s.csv->header(head);
-        file.format = w3c ? "exchange-tracking" : "m365-trace";
+        file.format = w3c || s.csv->exchange() ? "exchange-tracking" : "m365-trace";
       }
+      result = s.kind == State::Kind::csv ? LineResult::ignored : s.classify(line, file, preparsed);
+    } else {
+      result = s.classify(line, file, preparsed);
     }
-    result = s.kind == State::Kind::csv ? LineResult::ignored : s.classify(line, file, preparsed);
   }
   switch (result) {
     case LineResult::used:

@@ -64,9 +64,13 @@ bool CsvParser::header(std::string_view line) {
   split_csv(line, cells_, kMaxCells);
   std::vector<std::string> names;
   for (const auto& cell : cells_) names.push_back(column_name(cell));
-  const int sender = index_of(names, {"sender-address", "senderaddress", "sender_address"});
+  // "Sender": Get-MessageTrackingLog | Export-Csv (the tracking fields without hyphens).
+  const int sender =
+      index_of(names, {"sender-address", "senderaddress", "sender_address", "sender"});
   if (!fields && sender < 0) return false;
-  exchange_ = fields;
+  event_ = index_of(names, {"event-id", "eventid"});
+  // Tracking events (RECEIVE, SEND, ...) from the log itself or exported by PowerShell.
+  exchange_ = fields || event_ >= 0;
   sender_ = sender;
   time_ = index_of(names,
                    {"date-time", "received", "origin_timestamp_utc", "date_time_utc", "timestamp"});
@@ -76,7 +80,6 @@ bool CsvParser::header(std::string_view line) {
   client_ip_ = index_of(names, {"client-ip", "fromip", "clientip"});
   original_ip_ = index_of(names, {"original-client-ip", "original_client_ip", "originalclientip"});
   message_id_ = index_of(names, {"message-id", "messageid", "message_id"});
-  event_ = index_of(names, {"event-id", "eventid"});
   source_ = index_of(names, {"source"});
   status_ = index_of(names, {"recipient-status", "status", "recipientstatus"});
   direction_ = index_of(names, {"directionality", "direction"});
@@ -95,8 +98,11 @@ LineResult CsvParser::row(std::string_view line) {
                ? std::string_view(cells_[static_cast<std::size_t>(index)])
                : std::string_view{};
   };
-  const std::optional<Stamp> time = parse_csv_time(cell(time_));
+  std::optional<Stamp> time = parse_csv_time(cell(time_));
   if (!time) return LineResult::unknown;
+  // Message trace times are UTC ("Received"; origin_timestamp_utc), so --utc-offset applies to
+  // them. Get-MessageTrackingLog writes the server's local time: its zone stays unknown.
+  if (!exchange_ && time->offset == kNoZone) time->offset = 0;
   const std::string_view sender = strip_angles(core::trim(cell(sender_)));
   const std::string_view direction = cell(direction_);
   if (direction == "1" || core::iequals(direction, "Inbound") ||

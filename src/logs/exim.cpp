@@ -106,6 +106,9 @@ LineResult EximParser::arrival(Stamp time, std::string_view id, std::string_view
       recipients_listed = true;
     } else if (token.starts_with('[') && ip.empty()) {
       ip = bracketed_ip(token);
+    } else if (token.starts_with("H=[") && ip.empty()) {
+      // A client without a reverse name: "H=[198.18.1.1]:50000".
+      ip = bracketed_ip(token.substr(2));
     } else if (token.starts_with("A=")) {
       authenticated_id = token.substr(2);
       const std::size_t colon = authenticated_id.find(':');

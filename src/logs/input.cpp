@@ -206,7 +206,12 @@ std::string read_lines(gzFile file, InputFile& input) {
     // counting is the lighter half).
     if (input.queue.waiting() > 0) preparse_batch(batch, splitter);
     if (!input.queue.push(std::move(batch))) return {};
-    if (read == 0) return {};
+    if (read == 0) {
+      // zlib ends a gzip stream cut short like a whole one, and says so only here.
+      int code = Z_OK;
+      gzerror(file, &code);
+      return code == Z_BUF_ERROR ? std::string(kTruncatedInput) : std::string();
+    }
     if (read < 0) {
       int code = 0;
       const char* message = gzerror(file, &code);

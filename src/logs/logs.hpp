@@ -76,6 +76,8 @@ enum class Reason {
   failed_logins,
 };
 std::string_view reason_id(Reason reason);
+// A reason id (reason_id) in words for a person; an unknown id as it is.
+std::string_view reason_label(std::string_view id, bool japanese);
 // A strong reason flags on its own; weak ones flag in pairs.
 bool is_strong(Reason reason);
 
@@ -93,6 +95,9 @@ struct AccountSummary {
   std::string first, last;  // ISO 8601 wall clock, with offset when known
   std::uint64_t hours_active = 0;
   std::uint64_t median_messages_per_active_hour = 0;
+  // Median messages of the active hours before the burst (docs/logs.md "Flagging"); none when
+  // the log holds no history of the account before it.
+  std::optional<std::uint64_t> baseline_messages_per_hour;
   std::uint64_t peak_messages_per_hour = 0;
   std::uint64_t peak_messages_per_10min = 0;
   std::uint64_t peak_recipients_per_10min = 0;
@@ -117,6 +122,9 @@ struct AccountSummary {
   bool flagged = false;
   std::vector<Reason> reasons;
 };
+
+// FileSummary::error of a gzip file that ends before its end marker (a copy cut short).
+inline constexpr std::string_view kTruncatedInput = "truncated: the gzip data ends unexpectedly";
 
 struct FileSummary {
   std::string path;

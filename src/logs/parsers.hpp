@@ -59,6 +59,7 @@ struct PostfixLine {
     to,            // a delivery attempt: value (recipient), status, text
     filter_hop,    // delivered to a content filter that re-queued it as next_id
     removed,
+    disconnect,  // smtpd session end with failed AUTH commands: ip, recipients = their number
   };
   Kind kind = Kind::ignored;
   std::string_view queue_id, user, ip, value, status, text, next_id;
@@ -131,6 +132,9 @@ class PostfixParser {
   PendingTable pending_;
   std::string hop_account_;
   std::uint64_t evicted_ = 0;
+  // Failures a warning line already counted, by client IP, until its session's disconnect line
+  // (whose auth=S/T counts them again).
+  StringMap<std::uint32_t> warned_;
 };
 
 // A line as the reader threads hand it over: cut to the line bound and split ahead of the

@@ -14,6 +14,8 @@ namespace {
 constexpr std::size_t kMaxPending = 200'000;
 constexpr std::int64_t kPendingSeconds = 6 * 86400;
 constexpr std::size_t kMaxMessageIdBytes = 256;
+constexpr std::size_t kMaxWarnedIps = 100'000;
+constexpr std::uint64_t kMaxSessionFailures = 100;
 
 std::string_view daemon_of(std::string_view program) {
   const std::size_t slash = program.rfind('/');
@@ -240,6 +242,20 @@ PostfixLine extract_postfix(const SyslogLine& line) {
     out.ip = bracketed_ip(client.substr(0, find_text(client, ": ")));
     return out;
   }
+  // "disconnect from unknown[192.0.2.1] helo=1 auth=0/1 quit=1 commands=2/3": AUTH commands
+  // succeeded/sent; some servers log no warning line for a failure.
+  if (message.starts_with("disconnect from ")) {
+    const std::string_view auth = value_after(message, "auth=", ' ');
+    const std::size_t slash = auth.find('/');
+    if (slash == std::string_view::npos) return out;
+    const std::uint64_t succeeded = number(auth.substr(0, slash));
+    const std::uint64_t sent = number(auth.substr(slash + 1));
+    if (sent <= succeeded) return out;
+    out.kind = PostfixLine::Kind::disconnect;
+    out.ip = bracketed_ip(message.substr(16, message.find(' ', 16) - 16));
+    out.recipients = sent - succeeded;
+    return out;
+  }
   const std::size_t id_length = queue_id_length(message);
   if (id_length == 0) return out;
   out.queue_id = message.substr(0, id_length);
@@ -295,7 +311,26 @@ LineResult PostfixParser::apply(const SyslogLine& line, const PostfixLine& field
       return LineResult::ignored;
     case PostfixLine::Kind::failed_login:
       aggregator_.failed_login(fields.user, fields.ip);
+      if (!fields.ip.empty()) {
+        if (auto it = warned_.find(fields.ip); it != warned_.end()) {
+          ++it->second;
+        } else if (warned_.size() < kMaxWarnedIps) {
+          warned_.emplace(std::string(fields.ip), 1);
+        }
+      }
       return LineResult::used;
+    case PostfixLine::Kind::disconnect: {
+      std::uint64_t uncounted = fields.recipients;
+      if (auto it = warned_.find(fields.ip); it != warned_.end()) {
+        uncounted -= std::min<std::uint64_t>(uncounted, it->second);
+        warned_.erase(it);
+      }
+      // AUTH commands of one session are few; a hostile count is cut.
+      for (std::uint64_t i = 0; i < uncounted && i < kMaxSessionFailures; ++i) {
+        aggregator_.failed_login({}, fields.ip);
+      }
+      return LineResult::used;
+    }
     case PostfixLine::Kind::client: {
       Pending& entry = pending(line.host, queue_id, now);
       if (entry.received) return LineResult::used;

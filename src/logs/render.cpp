@@ -28,60 +28,90 @@ std::string joined(const std::vector<std::string>& items, std::size_t most) {
   return out;
 }
 
-std::string explain(Reason reason, const AccountSummary& a, bool ja) {
+// What the log shows for a reason (after its label).
+std::string detail(Reason reason, const AccountSummary& a, bool ja) {
   switch (reason) {
     case Reason::burst:
-      return ja ? "短時間の大量送信: 10 分間に最大 " + grouped(a.peak_messages_per_10min) +
-                      " 通 (宛先 " + grouped(a.peak_recipients_per_10min) + " 件)、1 時間に最大 " +
-                      grouped(a.peak_messages_per_hour) + " 通。普段は 1 時間あたり " +
-                      grouped(a.median_messages_per_active_hour) + " 通です。"
-                : "burst: up to " + grouped(a.peak_messages_per_10min) + " messages (" +
+      return ja ? "10 分間に最大 " + grouped(a.peak_messages_per_10min) + " 通 (宛先 " +
+                      grouped(a.peak_recipients_per_10min) + " 件)、1 時間に最大 " +
+                      grouped(a.peak_messages_per_hour) + " 通。" +
+                      (a.baseline_messages_per_hour
+                           ? "普段は 1 時間あたり " + grouped(*a.baseline_messages_per_hour) +
+                                 " 通です。"
+                           : "ログにそれ以前の送信履歴はなく、1 日の上限を超えています。")
+                : "up to " + grouped(a.peak_messages_per_10min) + " messages (" +
                       grouped(a.peak_recipients_per_10min) + " recipients) in 10 minutes, " +
-                      grouped(a.peak_messages_per_hour) + " in one hour; its usual hour has " +
-                      grouped(a.median_messages_per_active_hour) + ".";
+                      grouped(a.peak_messages_per_hour) + " in one hour; " +
+                      (a.baseline_messages_per_hour
+                           ? "its usual hour has " + grouped(*a.baseline_messages_per_hour) + "."
+                           : "no earlier history in the log, and over the daily limits.");
     case Reason::many_client_ips:
-      return ja ? "多数の接続元: 1 時間のうちに最大 " + grouped(a.peak_client_ips_per_hour) +
+      return ja ? "1 時間のうちに最大 " + grouped(a.peak_client_ips_per_hour) +
                       " 個の異なる IP アドレスから送信しています (ボットネットの特徴)。"
-                : "many client addresses: up to " + grouped(a.peak_client_ips_per_hour) +
+                : "up to " + grouped(a.peak_client_ips_per_hour) +
                       " different IP addresses within one hour (typical of a botnet).";
     case Reason::envelope_sender_mismatch:
-      return ja ? "差出人の偽装: ログインしたアカウントと異なる差出人アドレスで " +
+      return ja ? "ログインしたアカウントと異なる差出人アドレスで " +
                       grouped(a.forged_sender_messages) + " 通送信 (" +
                       joined(a.forged_senders, 5) + ")。"
-                : "envelope sender mismatch: " + grouped(a.forged_sender_messages) +
+                : "" + grouped(a.forged_sender_messages) +
                       " messages sent as someone other than the logged-in account (" +
                       joined(a.forged_senders, 5) + ").";
     case Reason::dnsbl_rejections:
-      return ja ? "ブラックリストによる拒否: 受信側サーバーに " + grouped(a.dnsbl_rejections) +
+      return ja ? "受信側サーバーに " + grouped(a.dnsbl_rejections) +
                       " 回拒否されました (当社ドメイン/IP がブラックリストに載った恐れ)。"
-                : "block-list rejections: receivers refused " + grouped(a.dnsbl_rejections) +
+                : "receivers refused " + grouped(a.dnsbl_rejections) +
                       " deliveries (our domain or IP may be on a block list).";
     case Reason::new_client_ips:
-      return ja ? "新しい接続元: これまで使われていなかった IP アドレス " +
-                      grouped(a.new_client_ip_count) + " 個 (" + joined(a.new_client_ips, 5) + ")。"
-                : "new client addresses: " + grouped(a.new_client_ip_count) +
-                      " IP addresses not used before (" + joined(a.new_client_ips, 5) + ").";
+      return ja ? "これまで使われていなかった IP アドレス " + grouped(a.new_client_ip_count) +
+                      " 個 (" + joined(a.new_client_ips, 5) + ")。"
+                : "" + grouped(a.new_client_ip_count) + " IP addresses not used before (" +
+                      joined(a.new_client_ips, 5) + ").";
     case Reason::night_time:
-      return ja ? "深夜の送信: 夜間に " + grouped(a.night_messages) + " 通送信しています。"
-                : "night-time sending: " + grouped(a.night_messages) + " messages sent at night.";
+      return ja ? "夜間に " + grouped(a.night_messages) + " 通送信しています。"
+                : "" + grouped(a.night_messages) + " messages sent at night.";
     case Reason::suspicious_message_ids:
-      return ja ? "不審な Message-ID: 空、または Windows 端末名 (DESKTOP-… など) を含むものが " +
+      return ja ? "空、または Windows 端末名 (DESKTOP-… など) を含むものが " +
                       grouped(a.empty_message_ids + a.machine_message_ids) +
                       " 通 (通常のメールソフトではなくマルウェアが送った疑い)。"
-                : "suspicious Message-IDs: " +
-                      grouped(a.empty_message_ids + a.machine_message_ids) +
+                : "" + grouped(a.empty_message_ids + a.machine_message_ids) +
                       " empty or naming a Windows host (DESKTOP-…), as malware rather than a mail "
                       "program writes them.";
     case Reason::failed_logins:
-      return ja ? "ログイン失敗: " + grouped(a.failed_logins) +
+      return ja ? "" + grouped(a.failed_logins) +
                       " 回の認証失敗があります (パスワードの総当たり・使い回しの疑い)。"
-                : "failed logins: " + grouped(a.failed_logins) +
+                : "" + grouped(a.failed_logins) +
                       " authentication failures (password guessing or reuse).";
   }
   return {};
 }
 
+std::string explain(Reason reason, const AccountSummary& a, bool ja) {
+  return std::string(reason_label(reason_id(reason), ja)) + ": " + detail(reason, a, ja);
+}
+
 }  // namespace
+
+std::string_view reason_label(std::string_view id, bool japanese) {
+  struct Label {
+    Reason reason;
+    std::string_view ja, en;
+  };
+  static constexpr Label kLabels[] = {
+      {Reason::burst, "短時間の大量送信", "burst"},
+      {Reason::many_client_ips, "多数の接続元", "many client addresses"},
+      {Reason::envelope_sender_mismatch, "差出人の偽装", "envelope sender mismatch"},
+      {Reason::dnsbl_rejections, "ブラックリストによる拒否", "block-list rejections"},
+      {Reason::new_client_ips, "新しい接続元", "new client addresses"},
+      {Reason::night_time, "深夜の送信", "night-time sending"},
+      {Reason::suspicious_message_ids, "不審な Message-ID", "suspicious Message-IDs"},
+      {Reason::failed_logins, "ログイン失敗", "failed logins"},
+  };
+  for (const Label& label : kLabels) {
+    if (reason_id(label.reason) == id) return japanese ? label.ja : label.en;
+  }
+  return id;
+}
 
 nlohmann::ordered_json report_to_json(const LogReport& report) {
   using json = nlohmann::ordered_json;
@@ -112,6 +142,8 @@ nlohmann::ordered_json report_to_json(const LogReport& report) {
     put("new_client_ip_count", a.new_client_ip_count);
     put("hours_active", a.hours_active);
     put("median_messages_per_active_hour", a.median_messages_per_active_hour);
+    put("baseline_messages_per_hour",
+        a.baseline_messages_per_hour ? json(*a.baseline_messages_per_hour) : json(nullptr));
     put("peak_messages_per_10min", a.peak_messages_per_10min);
     put("peak_recipients_per_10min", a.peak_recipients_per_10min);
     put("peak_client_ips_per_hour", a.peak_client_ips_per_hour);
@@ -194,7 +226,10 @@ std::string report_to_text(const LogReport& report, bool ja) {
   for (const auto& f : report.files) {
     if (!f.error.empty()) {
       out += (ja ? "  注意: " : "  warning: ") + f.path +
-             (ja ? " は途中までしか読めませんでした: " : " was read only in part: ") + f.error +
+             (ja ? " は途中までしか読めませんでした: " : " was read only in part: ") +
+             (ja && f.error == kTruncatedInput
+                  ? "ファイルが途中で切れています (gzip の終端がありません)"
+                  : f.error) +
              "\n";
     }
   }

@@ -165,7 +165,7 @@ std::optional<Stamp> parse_exim_time(std::string_view text, std::size_t& used) {
 std::optional<Stamp> parse_csv_time(std::string_view cell) {
   std::size_t used = 0;
   if (auto iso = parse_rfc3339(cell, used)) return iso;
-  // "1/5/2026 9:12:00 AM" (PowerShell in an en-US session).
+  // "1/5/2026 9:12:00 AM" (PowerShell in an en-US session), "2026/01/05 9:12:00" (ja-JP).
   int numbers[6] = {0, 0, 0, 0, 0, 0};
   std::size_t index = 0, pos = 0;
   while (pos < cell.size() && index < 6) {
@@ -179,14 +179,17 @@ std::optional<Stamp> parse_csv_time(std::string_view cell) {
     if (pos < cell.size() && (cell[pos] == '/' || cell[pos] == ':' || cell[pos] == ' ')) ++pos;
   }
   if (index < 5) return std::nullopt;
+  // "2026/01/05 1:10:00" (a ja-JP session): the year comes first.
+  const bool year_first = numbers[0] >= 1970;
+  const int year = year_first ? numbers[0] : numbers[2];
+  const int month = year_first ? numbers[1] : numbers[0];
+  const int day = year_first ? numbers[2] : numbers[1];
   int hour = numbers[3];
   const std::string_view rest = pos < cell.size() ? cell.substr(pos) : std::string_view{};
   if (rest.starts_with("PM") && hour < 12) hour += 12;
   if (rest.starts_with("AM") && hour == 12) hour = 0;
-  if (!valid(numbers[0], numbers[1], hour, numbers[4], numbers[5]) || numbers[2] < 1970) {
-    return std::nullopt;
-  }
-  return Stamp{wall_of(numbers[2], numbers[0], numbers[1], hour, numbers[4], numbers[5]), kNoZone};
+  if (!valid(month, day, hour, numbers[4], numbers[5]) || year < 1970) return std::nullopt;
+  return Stamp{wall_of(year, month, day, hour, numbers[4], numbers[5]), kNoZone};
 }
 
 Stamp shift_to(Stamp stamp, std::optional<int> offset_minutes) {

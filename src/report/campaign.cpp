@@ -490,6 +490,12 @@ std::string_view certainty_label(Certainty certainty, Lang lang) {
   return {};
 }
 
+std::string evidence_label(std::string_view evidence, Lang lang) {
+  if (!evidence.starts_with("logs:")) return std::string(evidence);
+  return std::string(pick(lang, "ログ: ", "logs: ")) +
+         std::string(logs::reason_label(evidence.substr(5), lang == Lang::ja));
+}
+
 std::string messages_label(std::size_t messages, Lang lang) {
   if (lang == Lang::ja) return std::to_string(messages) + " 通";
   return std::to_string(messages) + (messages == 1 ? " message" : " messages");
@@ -517,7 +523,8 @@ std::string Campaign::text(const TextOptions& options) const {
       out << "    [" << certainty_label(a.certainty, lang) << "] " << one_line(a.target);
       if (!a.employee.empty()) out << " (" << one_line(a.employee) << ")";
       out << "  " << count(a.messages) << "  ";
-      for (std::size_t i = 0; i < a.evidence.size(); ++i) out << (i ? ", " : "") << a.evidence[i];
+      for (std::size_t i = 0; i < a.evidence.size(); ++i)
+        out << (i ? ", " : "") << evidence_label(a.evidence[i], lang);
       out << "\n";
     }
   }
@@ -531,7 +538,7 @@ std::string Campaign::text(const TextOptions& options) const {
       if (!account.employee.empty()) out << " (" << one_line(account.employee) << ")";
       out << " " << account.messages << pick(lang, " 通, 理由: ", " messages, reasons: ");
       for (std::size_t i = 0; i < account.reasons.size(); ++i)
-        out << (i ? ", " : "") << account.reasons[i];
+        out << (i ? ", " : "") << logs::reason_label(account.reasons[i], lang == Lang::ja);
       out << "\n";
     }
   }

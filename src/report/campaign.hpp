@@ -23,6 +23,8 @@ std::string_view to_string(Certainty certainty);
 std::string_view certainty_label(Certainty certainty, Lang lang);
 // "3 通" / "1 message"
 std::string messages_label(std::size_t messages, Lang lang);
+// An account's evidence for a person: "logs:burst" in words; finding ids as they are.
+std::string evidence_label(std::string_view evidence, Lang lang);
 
 struct AccountToReset {
   std::string target;    // the account (address), lower case

@@ -4,6 +4,7 @@
 #include <sstream>
 #include <vector>
 
+#include "logs/logs.hpp"
 #include "report/analysis_report.hpp"
 #include "report/format.hpp"
 #include "report/markup.hpp"
@@ -519,7 +520,9 @@ std::string DocumentWriter::end(const CampaignSummary& s) const {
       cells.push_back({code(a.target)});
       cells.push_back({text(a.employee)});
       cells.push_back({text(count(a.messages))});
-      cells.push_back({text(joined(a.evidence))});
+      std::vector<std::string> evidence;
+      for (const auto& item : a.evidence) evidence.push_back(evidence_label(item, lang));
+      cells.push_back({text(joined(evidence))});
     }
     out += m.table({label("確度", "Certainty"), label("アカウント", "Account"),
                     label("社員", "Employee"), label("通数", "Mails"), label("根拠", "Evidence")},
@@ -532,10 +535,13 @@ std::string DocumentWriter::end(const CampaignSummary& s) const {
                      "");
     std::vector<std::pair<int, Spans>> items;
     for (const auto& a : s.mass_sending) {
+      std::vector<std::string> reasons;
+      for (const auto& id : a.reasons)
+        reasons.emplace_back(logs::reason_label(id, lang == Lang::ja));
       items.emplace_back(
           0, Spans{code(a.account), text((a.employee.empty() ? "" : " (" + a.employee + ")") + " " +
                                          messages_label(a.messages, lang) +
-                                         label(", 理由: ", ", reasons: ") + joined(a.reasons))});
+                                         label(", 理由: ", ", reasons: ") + joined(reasons))});
     }
     if (items.empty()) items.emplace_back(0, Spans{text(label("なし", "none"))});
     out += m.list(items, false);

@@ -236,7 +236,7 @@ TEST(Microsoft365Log, MessageTraceRowsPerRecipient) {
   EXPECT_EQ(a->messages, 1u);
   EXPECT_EQ(a->recipients, 2u);
   EXPECT_EQ(a->bounced, 1u);
-  EXPECT_EQ(a->first, "2026-01-05T09:12:00");
+  EXPECT_EQ(a->first, "2026-01-05T09:12:00+00:00");  // message trace times are UTC
 }
 
 TEST(LogLines, UnknownAndOverlongLinesAreCountedNotFatal) {
