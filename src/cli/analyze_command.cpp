@@ -156,8 +156,7 @@ int run_analyze(const AnalyzeOptions& options) {
                         << ingest::to_string(item.reason) << ")\n";
             }
           },
-      .progress = [&](std::uint64_t messages,
-                      std::uint64_t bytes) { progress.update(messages, bytes); },
+      .progress = batch_progress(progress),
   };
   app::BatchStats stats = app::run_batch(options.inputs, batch, events);
   if (!options.log_files.empty()) {

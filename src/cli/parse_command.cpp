@@ -83,8 +83,7 @@ int run_parse(const ParseOptions& options) {
                                {"reason", ingest::to_string(item.reason)},
                                {"message", describe(item.reason, dump.lang)}});
           },
-      .progress = [&](std::uint64_t messages,
-                      std::uint64_t bytes) { progress.update(messages, bytes); },
+      .progress = batch_progress(progress),
   };
   app::BatchStats stats = app::run_batch(options.inputs, batch, events);
   if (json) {
