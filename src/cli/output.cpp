@@ -172,10 +172,14 @@ Progress::Progress(report::Lang lang, Noun noun, std::FILE* out, bool enabled, C
       start_ms_(enabled_ ? clock_() : 0) {}
 
 Progress::~Progress() {
-  if (shown_) {
-    std::fputs("\r\033[K", out_);
-    std::fflush(out_);
-  }
+  clear();
+}
+
+void Progress::clear() {
+  if (!shown_) return;
+  shown_ = false;
+  std::fputs("\r\033[K", out_);
+  std::fflush(out_);
 }
 
 const char* Progress::noun() const {
@@ -187,7 +191,8 @@ const char* Progress::noun() const {
 bool Progress::due() {
   if (!enabled_) return false;
   const std::int64_t now = clock_();
-  if (shown_ && now - last_ms_ < kRedrawMs) return false;
+  if (now - last_ms_ < kRedrawMs && drawn_) return false;
+  drawn_ = true;
   last_ms_ = now;
   return true;
 }

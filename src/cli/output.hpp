@@ -73,6 +73,9 @@ class Progress {
   ~Progress();
 
   bool enabled() const { return enabled_; }
+  // Erases the line before other output goes to the same terminal; the next update draws it
+  // again. Nothing to do (no write) while it is not shown, so at most one erase per drawing.
+  void clear();
   // The running count, without a total.
   void update(std::uint64_t count, std::uint64_t bytes);
   // Against a total measured before the work (units of ingest::Amount).
@@ -91,7 +94,8 @@ class Progress {
   Clock clock_;
   std::int64_t start_ms_;
   std::int64_t last_ms_ = 0;
-  bool shown_ = false;
+  bool shown_ = false;  // on the terminal now
+  bool drawn_ = false;  // drawn at least once
 };
 
 // The progress event of a batch drawn on `progress`; empty when it is not shown, so that the

@@ -30,8 +30,8 @@ def check(condition, what):
         print("FAIL", what)
 
 
-def run_on_tty(args, stdin=subprocess.DEVNULL):
-    """stdout and what the terminal on stderr received."""
+def run_on_tty(args, stdin=subprocess.DEVNULL, stdout_too=False):
+    """stdout and what the terminal on stderr (and stdout, when `stdout_too`) received."""
     master, slave = pty.openpty()
     chunks = []
 
@@ -47,7 +47,8 @@ def run_on_tty(args, stdin=subprocess.DEVNULL):
 
     reader = threading.Thread(target=drain)
     reader.start()
-    result = subprocess.run([BIN, *args], stdin=stdin, stdout=subprocess.PIPE, stderr=slave,
+    result = subprocess.run([BIN, *args], stdin=stdin,
+                            stdout=slave if stdout_too else subprocess.PIPE, stderr=slave,
                             timeout=600)
     os.close(slave)
     reader.join(timeout=60)
@@ -100,6 +101,15 @@ with tempfile.TemporaryDirectory() as tmp:
     check_bar("mbox ja", tty, "通")
     check(re.search(r" kB / [\d.]+ kB", tty), f"mbox: bytes of the total: {tty!r}")
     check_same_stdout("mbox", ["analyze", "--lang", "en", mbox])
+    # Results on the same terminal go above the bar: each starts on a line of its own (after a
+    # line end, or after the bar was erased), never glued to the bar.
+    _, tty = run_on_tty(["analyze", "--lang", "en", os.path.join(SOURCE, "examples/mail")],
+                        stdout_too=True)
+    check(BAR.search(tty), "mbox on one terminal: a bar")
+    starts = [m.start() for m in re.finditer("✓", tty)]
+    check(starts, "mbox on one terminal: results shown")
+    check(all(tty[:at].endswith(("\n", ERASE)) for at in starts),
+          f"mbox on one terminal: a result glued to the bar: {tty[:2000]!r}")
     _, tty = run_on_tty(["parse", "--lang", "en", "--format", "json",
                          os.path.join(SOURCE, "examples/mail")])
     check_bar("folder", tty, "messages")

@@ -120,6 +120,20 @@ TEST_F(ProgressTest, RedrawsAtMostEvery200Milliseconds) {
   EXPECT_EQ(out.text(), "\r1 messages, 0.0 MB\r3 messages, 0.0 MB");
 }
 
+TEST_F(ProgressTest, ClearedForOtherOutputThenDrawnAgain) {
+  {
+    auto progress = terminal(Lang::en);
+    progress->clear();  // nothing shown yet: nothing to erase
+    progress->update(1, 100);
+    progress->clear();
+    progress->clear();  // one erase per drawing, however many lines are printed
+    EXPECT_EQ(out.text(), "\r1 messages, 0.0 MB\r\033[K");
+    now += 200;
+    progress->update(2, 100);
+  }
+  EXPECT_EQ(out.text(), "\r1 messages, 0.0 MB\r\033[K\r2 messages, 0.0 MB\r\033[K");
+}
+
 TEST_F(ProgressTest, DisabledWritesNothingNotEvenTheErase) {
   {
     auto progress = terminal(Lang::en, Progress::Noun::messages, /*enabled=*/false);
