@@ -491,26 +491,28 @@ void read_stream(std::istream& in, const std::string& name, std::uint64_t size_h
 
 namespace {
 
-void read_file(const fs::path& path, const std::string& locator, const Options& options,
-               const Visitor& visitor) {
+// Returns the file's size (0 when it cannot be opened): how far a folder walk is after it.
+std::uint64_t read_file(const fs::path& path, const std::string& locator, const Options& options,
+                        const Visitor& visitor) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     report_error(visitor, io_error("cannot open", locator));
-    return;
+    return 0;
   }
+  std::error_code ec;
+  const std::uint64_t size = fs::file_size(path, ec);
   // A PST/OST mailbox may be gigabytes: libpff reads it from disk, never whole into memory.
   std::string magic(4, '\0');
   in.read(magic.data(), static_cast<std::streamsize>(magic.size()));
   if (in.gcount() == 4 && outlook::is_pst(magic)) {
     in.close();
     outlook::read_pst_file(path.string(), options.limits, pst_sink(locator, options, visitor));
-    return;
+    return ec ? 0 : size;
   }
   in.clear();
   in.seekg(0);
-  std::error_code ec;
-  auto size = fs::file_size(path, ec);
   read_stream(in, locator, ec ? 0 : size, options, visitor);
+  return ec ? 0 : size;
 }
 
 bool is_maildir(const fs::path& dir) {
@@ -518,32 +520,31 @@ bool is_maildir(const fs::path& dir) {
   return fs::is_directory(dir / "cur", ec) && fs::is_directory(dir / "new", ec);
 }
 
-// One file of a folder walk: read when it looks like mail, else passed over.
-void read_folder_file(const fs::path& file, const Options& options, const Visitor& visitor) {
+// One file of a folder walk: read when it looks like mail, else passed over. Returns its size
+// (the stat read_file does anyway; one more only for a file that is not mail).
+std::uint64_t read_folder_file(const fs::path& file, const Options& options,
+                               const Visitor& visitor) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     report_error(visitor, io_error("cannot open", file.string()));
-    return;
+    return 0;
   }
   std::string head(kSniffBytes, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
   if (sniff(head) == Kind::unknown) {
     if (visitor.skipped) visitor.skipped({file.string(), SkipReason::not_mail});
-    return;
+    std::error_code ec;
+    const std::uint64_t size = fs::file_size(file, ec);
+    return ec ? 0 : size;
   }
-  read_file(file, file.string(), options, visitor);
+  return read_file(file, file.string(), options, visitor);
 }
 
-struct FolderFile {
-  fs::path path;
-  std::uint64_t size = 0;
-};
-
-// The regular files a folder walk reads, sorted, with their sizes: Maildir cur/ and new/ or any
-// tree, symlinks not followed, Maildir tmp/ left out.
-std::vector<FolderFile> list_folder(const fs::path& root, const Visitor& visitor) {
-  std::vector<FolderFile> files;
+// The regular files a folder walk reads, sorted: Maildir cur/ and new/ or any tree, symlinks not
+// followed, Maildir tmp/ left out.
+std::vector<fs::path> list_folder(const fs::path& root, const Visitor& visitor) {
+  std::vector<fs::path> files;
   std::error_code ec;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
   if (ec) {
@@ -564,8 +565,7 @@ std::vector<FolderFile> list_folder(const fs::path& root, const Visitor& visitor
           it.disable_recursion_pending();
         }
       } else if (entry.is_regular_file(entry_ec)) {
-        const std::uint64_t size = entry.file_size(entry_ec);
-        files.push_back({entry.path(), entry_ec ? 0 : size});
+        files.push_back(entry.path());
       }
     }
     it.increment(ec);
@@ -576,7 +576,7 @@ std::vector<FolderFile> list_folder(const fs::path& root, const Visitor& visitor
       if (++errors > 1000) break;  // an iterator that keeps failing must not spin forever
     }
   }
-  std::ranges::sort(files, {}, &FolderFile::path);
+  std::ranges::sort(files);
   return files;
 }
 
@@ -589,10 +589,8 @@ void walk_directory(const fs::path& root, const Options& options, const Visitor&
     message.input_done = Amount{before + message.input_done.bytes, 0, 0};
     deliver(visitor, std::move(message));
   };
-  for (const auto& [file, size] : list_folder(root, visitor)) {
-    read_folder_file(file, options, in_folder);
-    before += size;
-  }
+  for (const auto& file : list_folder(root, visitor))
+    before += read_folder_file(file, options, in_folder);
 }
 
 }  // namespace
@@ -663,7 +661,10 @@ std::optional<Amount> measure_input(const std::string& input) {
   if (ec || !fs::exists(status)) return Amount{};  // read_input reports it; nothing to read
   if (fs::is_directory(status)) {
     Amount folder;
-    for (const auto& file : list_folder(path, Visitor{})) folder.bytes += file.size;
+    for (const auto& file : list_folder(path, Visitor{})) {
+      const std::uint64_t size = fs::file_size(file, ec);
+      folder.bytes += ec ? 0 : size;
+    }
     return folder;
   }
   if (!fs::is_regular_file(status)) return std::nullopt;
