@@ -151,7 +151,7 @@ class Batch {
     std::unique_lock lock(mutex_);
     room_.wait(lock, [&] { return aborted_ || next_seq_ - delivered_ < window_; });
     if (aborted_) return;
-    done_.emplace(next_seq_++, Done{std::move(event), 0});
+    done_.emplace(next_seq_++, Done{std::move(event), 0, {}});
     ready_.notify_one();
   }
   void close_input() {
@@ -187,25 +187,29 @@ class Batch {
                         ? Event(std::move(std::get<core::Message>(outcome)))
                         : Event(std::move(std::get<verdict::Analysis>(outcome)));
       std::lock_guard lock(mutex_);
-      done_.emplace(item.first, Done{std::move(event), size});
+      done_.emplace(item.first, Done{std::move(event), size, item.second.input_done});
       ready_.notify_one();
     }
   }
 
+  struct Delivered {
+    Event event;
+    ingest::Amount input_done;  // of a message's input (RawMessage::input_done)
+  };
   // Caller side: next event in order, or nullopt when everything has been delivered.
-  std::optional<Event> next() {
+  std::optional<Delivered> next() {
     std::unique_lock lock(mutex_);
     ready_.wait(lock, [&] {
       return done_.contains(delivered_) || (input_closed_ && delivered_ == next_seq_);
     });
     auto it = done_.find(delivered_);
     if (it == done_.end()) return std::nullopt;
-    Event event = std::move(it->second.event);
+    Delivered delivered{std::move(it->second.event), it->second.input_done};
     raw_bytes_ -= it->second.raw_bytes;
     done_.erase(it);
     ++delivered_;
     room_.notify_all();
-    return event;
+    return delivered;
   }
 
  private:
@@ -219,6 +223,7 @@ class Batch {
   struct Done {
     Event event;
     std::uint64_t raw_bytes;  // of the message it came from, released on delivery
+    ingest::Amount input_done;
   };
   std::map<std::uint64_t, Done> done_;
   std::uint64_t next_seq_ = 0;
@@ -251,13 +256,33 @@ BatchStats run_batch(const std::vector<std::string>& inputs, const BatchOptions&
   ingest::Options ingest_options;
   ingest_options.max_message_bytes = options.limits.message_bytes;
   ingest_options.limits = options.limits;
+  // With progress: what each input holds, so a message's place in its input becomes its place in
+  // the whole run.
+  BatchProgress progress;
+  std::vector<ingest::Amount> before_input(inputs.size());
+  if (events.progress) {
+    progress.total.emplace();
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      before_input[i] = progress.total.value_or(ingest::Amount{});
+      const auto size = ingest::measure_input(inputs[i]);
+      if (!size) progress.total.reset();
+      if (progress.total) *progress.total += *size;
+    }
+  }
   std::thread reader([&] {
+    std::size_t input_index = 0;
     ingest::Visitor visitor{
-        .message = [&](ingest::RawMessage&& raw) { batch.submit_raw(std::move(raw)); },
+        .message =
+            [&](ingest::RawMessage&& raw) {
+              ingest::Amount done = before_input[input_index];
+              raw.input_done = done += raw.input_done;
+              batch.submit_raw(std::move(raw));
+            },
         .error = [&](core::Error error) { batch.submit_event(std::move(error)); },
         .skipped = [&](ingest::Skipped skipped) { batch.submit_event(std::move(skipped)); },
     };
-    for (const auto& input : inputs) {
+    for (; input_index < inputs.size(); ++input_index) {
+      const std::string& input = inputs[input_index];
       try {
         ingest::read_input(input, ingest_options, visitor);
       } catch (const std::exception& e) {
@@ -279,23 +304,31 @@ BatchStats run_batch(const std::vector<std::string>& inputs, const BatchOptions&
   }
 
   try {
-    while (auto event = batch.next()) {
-      if (auto* message = std::get_if<core::Message>(&*event)) {
+    auto report_progress = [&](const ingest::Amount& input_done) {
+      if (!events.progress) return;
+      progress.messages = stats.messages;
+      progress.bytes = stats.bytes;
+      progress.done = input_done;
+      events.progress(progress);
+    };
+    while (auto delivered = batch.next()) {
+      Event* event = &delivered->event;
+      if (auto* message = std::get_if<core::Message>(event)) {
         ++stats.messages;
         stats.bytes += message->size;
         if (is_crashed(*message)) ++stats.crashed;
         if (events.message) events.message(std::move(*message));
-        if (events.progress) events.progress(stats.messages, stats.bytes);
-      } else if (auto* analysis = std::get_if<verdict::Analysis>(&*event)) {
+        report_progress(delivered->input_done);
+      } else if (auto* analysis = std::get_if<verdict::Analysis>(event)) {
         ++stats.messages;
         stats.bytes += analysis->message.size;
         if (analysis->failed) ++stats.crashed;
         if (events.analysis) events.analysis(std::move(*analysis));
-        if (events.progress) events.progress(stats.messages, stats.bytes);
-      } else if (auto* error = std::get_if<core::Error>(&*event)) {
+        report_progress(delivered->input_done);
+      } else if (auto* error = std::get_if<core::Error>(event)) {
         ++stats.errors;
         if (events.error) events.error(*error);
-      } else if (auto* skipped = std::get_if<ingest::Skipped>(&*event)) {
+      } else if (auto* skipped = std::get_if<ingest::Skipped>(event)) {
         ++stats.skipped;
         if (events.skipped) events.skipped(*skipped);
       }

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,12 +36,23 @@ struct BatchOptions {
   std::function<void(const ingest::RawMessage&)> fault_injection;
 };
 
+// How far a batch is, after each delivered message.
+struct BatchProgress {
+  std::uint64_t messages = 0;
+  std::uint64_t bytes = 0;  // the delivered messages' sizes
+  // The inputs measured before reading (ingest::measure_input); unknown when one of them is
+  // (stdin, a pipe).
+  std::optional<ingest::Amount> total;
+  ingest::Amount done;  // of the inputs, up to the end of the last delivered message
+};
+
 struct BatchEvents {
   std::function<void(core::Message&&)> message;       // in input order (without analysis)
   std::function<void(verdict::Analysis&&)> analysis;  // in input order (with analysis)
   std::function<void(const core::Error&)> error;      // an input could not be read
   std::function<void(const ingest::Skipped&)> skipped;
-  std::function<void(std::uint64_t messages, std::uint64_t bytes)> progress;  // may be empty
+  // May be empty; when set, the inputs are measured before reading (a PST/OST's folders counted).
+  std::function<void(const BatchProgress&)> progress;
 };
 
 struct BatchStats {

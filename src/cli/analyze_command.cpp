@@ -107,7 +107,10 @@ int run_analyze(const AnalyzeOptions& options) {
               << "\",\"command\":\"analyze\",\"messages\":[\n";
   }
   // A mail and, after it, the mails attached to it, each as a report of its own.
+  // Results on the terminal the progress line is on go above it.
+  const bool stdout_on_terminal = isatty(STDOUT_FILENO) == 1;
   std::function<void(const verdict::Analysis&)> emit = [&](const verdict::Analysis& analysis) {
+    if (stdout_on_terminal) progress.clear();
     campaign.add(analysis);
     // A notice tells of the suspicious mails only (the campaign carries the counts), so only
     // those are kept: memory follows the suspicious mails, not the size of the mailbox.
@@ -143,6 +146,7 @@ int run_analyze(const AnalyzeOptions& options) {
       .error =
           [&](const core::Error& error) {
             errors.push_back({{"error", error.detail}});
+            progress.clear();
             std::cerr << "emotriage: " << report::pick(lang, "読めない入力: ", "cannot read: ")
                       << neutralize_controls(error.detail) << "\n";
           },
@@ -151,13 +155,13 @@ int run_analyze(const AnalyzeOptions& options) {
             skipped.push_back(
                 {{"source", item.locator}, {"reason", ingest::to_string(item.reason)}});
             if (!json) {
+              progress.clear();
               std::cerr << "emotriage: " << report::pick(lang, "読み飛ばし: ", "skipped: ")
                         << neutralize_controls(item.locator) << " ("
                         << ingest::to_string(item.reason) << ")\n";
             }
           },
-      .progress = [&](std::uint64_t messages,
-                      std::uint64_t bytes) { progress.update(messages, bytes); },
+      .progress = batch_progress(progress),
   };
   app::BatchStats stats = app::run_batch(options.inputs, batch, events);
   if (!options.log_files.empty()) {

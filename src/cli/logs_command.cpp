@@ -118,13 +118,16 @@ int run_logs(const LogsCommandOptions& options) {
     matcher.emplace(std::move(*loaded));
     log_options.matcher = &*matcher;
   }
-  Progress progress(lang);
-  std::uint64_t lines = 0, bytes = 0;
-  log_options.progress = [&](std::uint64_t new_lines, std::uint64_t new_bytes) {
-    if (new_lines > 0) lines = new_lines;
-    if (new_bytes > 0) bytes = new_bytes;
-    progress.update(lines, bytes);
-  };
+  Progress progress(lang, Progress::Noun::lines);
+  if (progress.enabled()) {
+    log_options.progress = [&](const logs::LogProgress& read) {
+      if (read.total_bytes) {
+        progress.update(read.lines, {.bytes = read.bytes_read}, {.bytes = *read.total_bytes});
+      } else {
+        progress.update(read.lines, read.bytes_read);
+      }
+    };
+  }
   auto report = logs::analyze_logs(options.files, log_options);
   if (!report) {
     std::cerr << "emotriage: " << report::pick(lang, "読めない入力: ", "cannot read: ")

@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 
 namespace emotriage::cli {
 
@@ -90,25 +92,168 @@ report::Lang language_from(std::string_view option) {
   return report::Lang::en;
 }
 
-Progress::Progress(report::Lang lang) : enabled_(isatty(STDERR_FILENO) == 1), lang_(lang) {}
+namespace {
 
-Progress::~Progress() {
-  if (shown_) std::fputs("\r\033[K", stderr);
+constexpr std::int64_t kRedrawMs = 200;
+constexpr std::size_t kBarWidth = 20;
+
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
-void Progress::update(std::uint64_t messages, std::uint64_t bytes) {
-  if (!enabled_) return;
-  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::steady_clock::now().time_since_epoch())
-                 .count();
-  if (now - last_ms_ < 200) return;
+// 12345678 -> "12,345,678".
+std::string grouped(std::uint64_t value) {
+  std::string digits = std::to_string(value);
+  for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
+  return digits;
+}
+
+// Decimal units with one digit after the point: "512 B", "4.5 MB", "1.2 GB".
+std::string byte_size(std::uint64_t bytes) {
+  if (bytes < 1000) return std::to_string(bytes) + " B";
+  static constexpr const char* kUnits[] = {"kB", "MB", "GB", "TB", "PB"};
+  double value = static_cast<double>(bytes) / 1000;
+  std::size_t unit = 0;
+  // 999.96 kB shows as "1.0 MB", not "1000.0 kB".
+  while (value >= 999.95 && unit + 1 < std::size(kUnits)) {
+    value /= 1000;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f %s", value, kUnits[unit]);
+  return text;
+}
+
+// "1:23", "1:02:03".
+std::string clock_time(std::uint64_t seconds) {
+  char text[32];
+  if (seconds >= 3600) {
+    std::snprintf(text, sizeof text, "%llu:%02llu:%02llu",
+                  static_cast<unsigned long long>(seconds / 3600),
+                  static_cast<unsigned long long>(seconds / 60 % 60),
+                  static_cast<unsigned long long>(seconds % 60));
+  } else {
+    std::snprintf(text, sizeof text, "%llu:%02llu", static_cast<unsigned long long>(seconds / 60),
+                  static_cast<unsigned long long>(seconds % 60));
+  }
+  return text;
+}
+
+// How much of `total` is done, 0..1: bytes against bytes, items against items, and both together
+// with each PST/OST file weighing its size.
+double done_fraction(const ingest::Amount& done, const ingest::Amount& total) {
+  const double items =
+      total.items == 0
+          ? 0
+          : std::min(1.0, static_cast<double>(done.items) / static_cast<double>(total.items));
+  const double bytes =
+      total.bytes == 0
+          ? 0
+          : std::min(1.0, static_cast<double>(done.bytes) / static_cast<double>(total.bytes));
+  if (total.items == 0) return bytes;
+  if (total.bytes == 0) return items;
+  const double item_weight = static_cast<double>(total.item_file_bytes);
+  const double byte_weight = static_cast<double>(total.bytes);
+  return (bytes * byte_weight + items * item_weight) / (byte_weight + item_weight);
+}
+
+}  // namespace
+
+Progress::Progress(report::Lang lang, Noun noun)
+    : Progress(lang, noun, stderr, isatty(STDERR_FILENO) == 1, steady_ms) {}
+
+Progress::Progress(report::Lang lang, Noun noun, std::FILE* out, bool enabled, Clock clock)
+    : lang_(lang),
+      noun_(noun),
+      out_(out),
+      enabled_(enabled),
+      clock_(std::move(clock)),
+      start_ms_(enabled_ ? clock_() : 0) {}
+
+Progress::~Progress() {
+  clear();
+}
+
+void Progress::clear() {
+  if (!shown_) return;
+  shown_ = false;
+  std::fputs("\r\033[K", out_);
+  std::fflush(out_);
+}
+
+const char* Progress::noun() const {
+  const bool ja = lang_ == report::Lang::ja;
+  if (noun_ == Noun::lines) return ja ? "行" : "lines";
+  return ja ? "通" : "messages";
+}
+
+bool Progress::due() {
+  if (!enabled_) return false;
+  const std::int64_t now = clock_();
+  if (now - last_ms_ < kRedrawMs && drawn_) return false;
+  drawn_ = true;
   last_ms_ = now;
+  return true;
+}
+
+void Progress::draw(const std::string& line) {
   shown_ = true;
-  const char* format =
-      lang_ == report::Lang::ja ? "\r%llu 通, %.1f MB" : "\r%llu messages, %.1f MB";
-  std::fprintf(stderr, format, static_cast<unsigned long long>(messages),
-               static_cast<double>(bytes) / 1e6);
-  std::fflush(stderr);
+  std::fputs(line.c_str(), out_);
+  std::fflush(out_);
+}
+
+void Progress::update(std::uint64_t count, std::uint64_t bytes) {
+  if (!due()) return;
+  char text[96];
+  std::snprintf(text, sizeof text, "\r%llu %s, %.1f MB", static_cast<unsigned long long>(count),
+                noun(), static_cast<double>(bytes) / 1e6);
+  draw(text);
+}
+
+void Progress::update(std::uint64_t count, const ingest::Amount& done,
+                      const ingest::Amount& total) {
+  if (total.bytes == 0 && total.items == 0) {
+    update(count, done.bytes);
+    return;
+  }
+  if (!due()) return;
+  const bool ja = lang_ == report::Lang::ja;
+  const double fraction = done_fraction(done, total);
+  const auto filled = static_cast<std::size_t>(fraction * kBarWidth);
+  const auto percent = static_cast<unsigned>(fraction * 100);
+  char head[16];
+  std::snprintf(head, sizeof head, "] %3u%%  ", percent);
+  std::string line = "\r[" + std::string(filled, '#') + std::string(kBarWidth - filled, '-') +
+                     head + grouped(count) + " " + noun();
+  if (total.bytes > 0) {
+    line += "  " + byte_size(std::min(done.bytes, total.bytes)) + " / " + byte_size(total.bytes);
+  }
+  if (total.items > 0) {
+    line += "  " + grouped(std::min(done.items, total.items)) + " / " + grouped(total.items) +
+            (ja ? " 件" : " items");
+  }
+  // The time left once a second of work gives a rate to go by.
+  const std::int64_t elapsed = last_ms_ - start_ms_;
+  if (fraction > 0 && fraction < 1 && elapsed >= 1000) {
+    const double left = static_cast<double>(elapsed) * (1 - fraction) / fraction / 1000;
+    if (left < 100 * 3600) {
+      line += (ja ? "  残り " : "  ETA ") + clock_time(static_cast<std::uint64_t>(left + 0.5));
+    }
+  }
+  draw(line + "\033[K");
+}
+
+std::function<void(const app::BatchProgress&)> batch_progress(Progress& progress) {
+  if (!progress.enabled()) return {};
+  return [&progress](const app::BatchProgress& batch) {
+    if (batch.total) {
+      progress.update(batch.messages, batch.done, *batch.total);
+    } else {
+      progress.update(batch.messages, batch.bytes);
+    }
+  };
 }
 
 bool load_company_profile(const std::string& path, report::Lang lang, profile::Profile& company) {

@@ -1,5 +1,7 @@
 #include "cli/parse_command.hpp"
 
+#include <unistd.h>
+
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -56,7 +58,10 @@ int run_parse(const ParseOptions& options) {
     std::cout << "{\"tool\":\"emotriage\",\"version\":\"" << EMOTRIAGE_VERSION
               << "\",\"command\":\"parse\",\"messages\":[\n";
   }
+  // Results on the terminal the progress line is on go above it.
+  const bool stdout_on_terminal = isatty(STDOUT_FILENO) == 1;
   auto print = [&](const core::Message& message, const inspect::Result* inspection) {
+    if (stdout_on_terminal) progress.clear();
     if (json) {
       if (!first) std::cout << ",\n";
       first = false;
@@ -74,6 +79,7 @@ int run_parse(const ParseOptions& options) {
       .error =
           [&](const core::Error& error) {
             errors.push_back({{"error", error.detail}});
+            progress.clear();
             std::cerr << "emotriage: " << report::pick(dump.lang, "読めない入力: ", "cannot read: ")
                       << neutralize_controls(error.detail) << "\n";
           },
@@ -83,8 +89,7 @@ int run_parse(const ParseOptions& options) {
                                {"reason", ingest::to_string(item.reason)},
                                {"message", describe(item.reason, dump.lang)}});
           },
-      .progress = [&](std::uint64_t messages,
-                      std::uint64_t bytes) { progress.update(messages, bytes); },
+      .progress = batch_progress(progress),
   };
   app::BatchStats stats = app::run_batch(options.inputs, batch, events);
   if (json) {

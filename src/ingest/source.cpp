@@ -149,7 +149,7 @@ class MboxSplitter {
       // whole input becomes one message and the parser reports what it can.
       if (begin_ < window_.size()) keep_preamble(begin_, window_.size());
       begin_ = window_.size();
-      if (emitted_ == 0 && fed_ > 0) emit_preamble(/*strip_separator=*/false);
+      if (emitted_ == 0 && fed_ > 0) emit_preamble(/*strip_separator=*/false, fed_);
     }
     started_ = false;
   }
@@ -183,7 +183,7 @@ class MboxSplitter {
           return;
         } else if (!in_long_line_ && looks_like_first_from_line(std::string_view(window_).substr(
                                          begin_, line_end - begin_))) {
-          if (!preamble_blank_) emit_preamble(/*strip_separator=*/true);
+          if (!preamble_blank_) emit_preamble(/*strip_separator=*/true, consumed_ + begin_);
           start_at(begin_);
         } else {
           keep_preamble(begin_, line_end + 1);
@@ -246,6 +246,7 @@ class MboxSplitter {
       body.remove_suffix(1);
     RawMessage message;
     message.locator = name_ + "#" + std::to_string(message_offset_);
+    message.input_done.bytes = consumed_ + end;
     if (truncated_) {
       message.bytes = std::move(head_);
       message.truncated = true;
@@ -286,10 +287,12 @@ class MboxSplitter {
   }
 
   // Emits the text kept before the first From_ line (or the whole input without one) as a
-  // message of its own at offset 0. `strip_separator` drops the blank line before a From_ line.
-  void emit_preamble(bool strip_separator) {
+  // message of its own at offset 0. `strip_separator` drops the blank line before a From_ line;
+  // `done` is the input offset where it ends.
+  void emit_preamble(bool strip_separator, std::uint64_t done) {
     RawMessage message;
     message.locator = name_ + "#0";
+    message.input_done.bytes = done;
     message.bytes = std::move(preamble_);
     message.original_size = preamble_size_;
     message.truncated = preamble_size_ > message.bytes.size();
@@ -413,6 +416,7 @@ outlook::PstSink pst_sink(const std::string& name, const Options& options, const
     RawMessage message;
     message.locator = std::move(locator);
     message.findings = std::move(item.findings);
+    message.input_done.items = item.walked;
     if (item.mime.empty()) {
       message.format = Format::unreadable;
     } else {
@@ -473,6 +477,7 @@ void read_stream(std::istream& in, const std::string& name, std::uint64_t size_h
     message.truncated = true;
   }
   message.original_size = total - bom;
+  message.input_done.bytes = total;
   if (kind == Kind::pst) {  // only from stdin: files are opened by path (read_file)
     outlook::read_pst_memory(message.bytes, options.limits, pst_sink(name, options, visitor));
     return;
@@ -486,26 +491,28 @@ void read_stream(std::istream& in, const std::string& name, std::uint64_t size_h
 
 namespace {
 
-void read_file(const fs::path& path, const std::string& locator, const Options& options,
-               const Visitor& visitor) {
+// Returns the file's size (0 when it cannot be opened): how far a folder walk is after it.
+std::uint64_t read_file(const fs::path& path, const std::string& locator, const Options& options,
+                        const Visitor& visitor) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     report_error(visitor, io_error("cannot open", locator));
-    return;
+    return 0;
   }
+  std::error_code ec;
+  const std::uint64_t size = fs::file_size(path, ec);
   // A PST/OST mailbox may be gigabytes: libpff reads it from disk, never whole into memory.
   std::string magic(4, '\0');
   in.read(magic.data(), static_cast<std::streamsize>(magic.size()));
   if (in.gcount() == 4 && outlook::is_pst(magic)) {
     in.close();
     outlook::read_pst_file(path.string(), options.limits, pst_sink(locator, options, visitor));
-    return;
+    return ec ? 0 : size;
   }
   in.clear();
   in.seekg(0);
-  std::error_code ec;
-  auto size = fs::file_size(path, ec);
   read_stream(in, locator, ec ? 0 : size, options, visitor);
+  return ec ? 0 : size;
 }
 
 bool is_maildir(const fs::path& dir) {
@@ -513,14 +520,37 @@ bool is_maildir(const fs::path& dir) {
   return fs::is_directory(dir / "cur", ec) && fs::is_directory(dir / "new", ec);
 }
 
-void walk_directory(const fs::path& root, const Options& options, const Visitor& visitor) {
+// One file of a folder walk: read when it looks like mail, else passed over. Returns its size
+// (the stat read_file does anyway; one more only for a file that is not mail).
+std::uint64_t read_folder_file(const fs::path& file, const Options& options,
+                               const Visitor& visitor) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    report_error(visitor, io_error("cannot open", file.string()));
+    return 0;
+  }
+  std::string head(kSniffBytes, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  if (sniff(head) == Kind::unknown) {
+    if (visitor.skipped) visitor.skipped({file.string(), SkipReason::not_mail});
+    std::error_code ec;
+    const std::uint64_t size = fs::file_size(file, ec);
+    return ec ? 0 : size;
+  }
+  return read_file(file, file.string(), options, visitor);
+}
+
+// The regular files a folder walk reads, sorted: Maildir cur/ and new/ or any tree, symlinks not
+// followed, Maildir tmp/ left out.
+std::vector<fs::path> list_folder(const fs::path& root, const Visitor& visitor) {
   std::vector<fs::path> files;
   std::error_code ec;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
   if (ec) {
     report_error(visitor, core::Error{core::ErrorCode::io, "cannot read folder: " + root.string() +
                                                                ": " + ec.message()});
-    return;
+    return files;
   }
   const fs::recursive_directory_iterator end;
   int errors = 0;
@@ -546,23 +576,21 @@ void walk_directory(const fs::path& root, const Options& options, const Visitor&
       if (++errors > 1000) break;  // an iterator that keeps failing must not spin forever
     }
   }
-  std::sort(files.begin(), files.end());
-  for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      report_error(visitor, io_error("cannot open", file.string()));
-      continue;
-    }
-    std::string head(kSniffBytes, '\0');
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    head.resize(static_cast<std::size_t>(in.gcount()));
-    Kind kind = sniff(head);
-    if (kind == Kind::unknown) {
-      if (visitor.skipped) visitor.skipped({file.string(), SkipReason::not_mail});
-      continue;
-    }
-    read_file(file, file.string(), options, visitor);
-  }
+  std::ranges::sort(files);
+  return files;
+}
+
+void walk_directory(const fs::path& root, const Options& options, const Visitor& visitor) {
+  // Messages say how far the walk is: the sizes of the files before theirs, plus their place in
+  // it (a PST/OST inside a folder counts by its size once done, its items are not comparable).
+  std::uint64_t before = 0;
+  Visitor in_folder = visitor;
+  in_folder.message = [&](RawMessage&& message) {
+    message.input_done = Amount{before + message.input_done.bytes, 0, 0};
+    deliver(visitor, std::move(message));
+  };
+  for (const auto& file : list_folder(root, visitor))
+    before += read_folder_file(file, options, in_folder);
 }
 
 }  // namespace
@@ -623,6 +651,33 @@ Kind sniff(std::string_view head) {
 void read_mbox(std::istream& in, const std::string& name, const Options& options,
                const Visitor& visitor) {
   split_mbox(in, {}, name, options, visitor);
+}
+
+std::optional<Amount> measure_input(const std::string& input) {
+  if (input == "-") return std::nullopt;
+  const fs::path path(input);
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) return Amount{};  // read_input reports it; nothing to read
+  if (fs::is_directory(status)) {
+    Amount folder;
+    for (const auto& file : list_folder(path, Visitor{})) {
+      const std::uint64_t size = fs::file_size(file, ec);
+      folder.bytes += ec ? 0 : size;
+    }
+    return folder;
+  }
+  if (!fs::is_regular_file(status)) return std::nullopt;
+  const std::uint64_t size = fs::file_size(path, ec);
+  if (ec) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  std::string magic(4, '\0');
+  in.read(magic.data(), static_cast<std::streamsize>(magic.size()));
+  if (in.gcount() == 4 && outlook::is_pst(magic)) {
+    const auto items = outlook::pst_item_count(input);
+    return items ? Amount{0, *items, size} : Amount{};
+  }
+  return Amount{size, 0, 0};
 }
 
 void read_input(const std::string& input, const Options& options, const Visitor& visitor) {

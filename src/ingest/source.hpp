@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <istream>
+#include <optional>
 #include <string>
 
 #include <vector>
@@ -21,6 +22,23 @@ namespace emotriage::ingest {
 // could not give this message; there are no bytes and `findings` say why.
 enum class Format { rfc822, outlook_msg, tnef, unreadable };
 
+// How much input there is (measure_input) or how much is behind a message (RawMessage::input_done):
+// bytes of regular files (a folder: of the files its walk reads), items of a PST/OST mailbox
+// given as a file (read_pst walks them one by one; their bytes say nothing about the order).
+struct Amount {
+  std::uint64_t bytes = 0;
+  std::uint64_t items = 0;
+  // In a total: the sizes of the PST/OST files the items are in, to weigh items against bytes.
+  std::uint64_t item_file_bytes = 0;
+
+  Amount& operator+=(const Amount& other) {
+    bytes += other.bytes;
+    items += other.items;
+    item_file_bytes += other.item_file_bytes;
+    return *this;
+  }
+};
+
 struct RawMessage {
   std::string locator;  // "a.eml", "box.mbox#1234" (byte offset of the From_ line), "Md/cur/x",
                         // "box.pst#Top of Personal Folders/Inbox/3" (folder path, 1-based place)
@@ -31,6 +49,10 @@ struct RawMessage {
   // Found while taking the message out of its container (a PST message rebuilt as MIME: cuts,
   // damage); the parsed message carries them.
   std::vector<core::Finding> findings;
+  // How much of its input is read up to the end of this message, in measure_input's units: the
+  // offset after it in an mbox, the file's size for a single message, a folder's files before
+  // it plus that, the items walked in a PST/OST.
+  Amount input_done;
 };
 
 struct Options {
@@ -63,6 +85,12 @@ struct Visitor {
 // every folder walked, each message rebuilt as MIME —, or one message; a leading UTF-8 BOM is not
 // part of a message).
 void read_input(const std::string& input, const Options& options, const Visitor& visitor);
+
+// How much read_input will read, known cheaply before it does: the size of a file; the sizes of
+// the files a folder walk reads (one stat each, no content read); the item count of a PST/OST
+// file (its folders only, outlook::pst_item_count; nothing when libpff cannot open it). nullopt
+// for stdin and anything that is neither a regular file nor a folder (a pipe).
+std::optional<Amount> measure_input(const std::string& input);
 
 // Reads one input from a stream (an upload held in memory, stdin): sniffed like a file — mbox,
 // PST/OST, Outlook .msg or one message. `size_hint` (0: unknown) only sizes the buffer.

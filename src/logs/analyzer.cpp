@@ -14,7 +14,6 @@ namespace {
 constexpr std::size_t kMaxLineBytes = 64u << 10;
 constexpr std::size_t kMaxUnknownSamples = 3;
 constexpr std::size_t kSampleBytes = 200;
-constexpr std::uint64_t kProgressLines = 1u << 16;
 
 bool one_of(std::string_view value, std::initializer_list<std::string_view> names) {
   for (std::string_view name : names) {
@@ -122,7 +121,6 @@ void LogAnalyzer::State::feed(std::string_view line, bool overlong,
   FileSummary& file = s.files.back();
   ++file.lines;
   ++s.lines;
-  if (s.options.progress && s.lines % kProgressLines == 0) s.options.progress(s.lines, 0);
   if (overlong) ++file.overlong;
   LineResult result = LineResult::ignored;
   if (core::trim(line).empty()) {

@@ -27,7 +27,6 @@ namespace {
 
 // Each read of this size becomes one batch handed from a reader thread to the analysing thread.
 constexpr std::size_t kReadBytes = 1u << 20;
-constexpr std::uint64_t kProgressBytes = 64u << 20;
 // Longer lines are handed on cut to this (the analyser counts them as overlong).
 constexpr std::size_t kLineCut = (64u << 10) + 1;
 
@@ -60,7 +59,7 @@ struct Batch {
   // front of the next, so that no other byte is copied.
   std::unique_ptr<char[]> text;
   std::vector<PreparsedLine> lines;  // views into text, each already cut to the line bound
-  std::uint64_t bytes = 0;           // input bytes read for this batch
+  std::uint64_t offset = 0;          // of the file as stored (compressed for .gz), after the read
   bool preparsed = false;            // preparse() ran on the lines; else the consumer runs it
 };
 
@@ -142,6 +141,7 @@ class FileQueue {
 struct InputFile {
   std::string path;
   std::int64_t reference = 0;  // Unix time that dates syslog lines without a year
+  std::uint64_t size = 0;      // as stored, before reading
   FileQueue queue;
 };
 
@@ -165,7 +165,6 @@ std::string read_lines(gzFile file, InputFile& input) {
     Batch batch = input.queue.spare();
     if (!batch.text) batch.text = std::make_unique_for_overwrite<char[]>(kLineCut + kReadBytes);
     batch.lines.clear();
-    batch.bytes = 0;
     batch.preparsed = false;
     char* const data = batch.text.get();
     std::memcpy(data, carry.data(), carry.size());
@@ -173,11 +172,12 @@ std::string read_lines(gzFile file, InputFile& input) {
     carry.clear();
     spans.clear();
     const int read = gzread(file, data + held, static_cast<unsigned>(kReadBytes));
+    const auto offset = gzoffset(file);
+    batch.offset = offset > 0 ? static_cast<std::uint64_t>(offset) : 0;
     std::size_t start = 0;
     if (read <= 0) {
       if (held > 0 && !skipping) spans.emplace_back(0, held);
     } else {
-      batch.bytes = static_cast<std::uint64_t>(read);
       const std::size_t end = held + static_cast<std::size_t>(read);
       while (start < end) {
         const void* found = std::memchr(data + start, '\n', end - start);
@@ -279,6 +279,7 @@ std::expected<LogReport, core::Error> analyze_logs(const std::vector<std::string
       return core::fail(core::ErrorCode::io, path + ": " + std::strerror(errno));
     }
     if (!options.reference_time) input->reference = info.st_mtime;
+    input->size = static_cast<std::uint64_t>(info.st_size);
   }
 
   // Reader threads decompress, split and pre-parse files ahead of this thread, which correlates
@@ -304,20 +305,24 @@ std::expected<LogReport, core::Error> analyze_logs(const std::vector<std::string
   const CancelOnExit cancel_on_exit{inputs};
 
   LogAnalyzer analyzer(options);
-  std::uint64_t bytes = 0, next_progress = kProgressBytes;
+  LogProgress progress;
+  if (std::ranges::none_of(inputs, [](const auto& input) { return input->path == "-"; })) {
+    progress.total_bytes = 0;
+    for (const auto& input : inputs) *progress.total_bytes += input->size;
+  }
+  std::uint64_t files_before = 0;  // sizes of the files already read
   for (auto& input : inputs) {
     analyzer.begin_file(input->path, input->reference);
     SyslogSplitter splitter(local_wall(input->reference));
     while (std::optional<Batch> batch = input->queue.pop()) {
       if (!batch->preparsed) preparse_batch(*batch, splitter);
       for (const PreparsedLine& line : batch->lines) analyzer.feed_preparsed(line);
-      bytes += batch->bytes;
+      progress.lines += batch->lines.size();
+      progress.bytes_read = files_before + batch->offset;
       input->queue.give_back(std::move(*batch));
-      if (options.progress && bytes >= next_progress) {
-        options.progress(0, bytes);
-        next_progress = bytes + kProgressBytes;
-      }
+      if (options.progress) options.progress(progress);
     }
+    files_before += input->size;
   }
   LogReport report = analyzer.finish();
   for (std::size_t i = 0; i < report.files.size() && i < inputs.size(); ++i) {

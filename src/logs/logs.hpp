@@ -49,6 +49,14 @@ struct Thresholds {
   std::uint32_t failed_logins = 5;
 };
 
+// How far analyze_logs is. Bytes are those of the files as stored: for a .gz the compressed
+// bytes read so far, against its compressed size.
+struct LogProgress {
+  std::uint64_t lines = 0;
+  std::uint64_t bytes_read = 0;
+  std::optional<std::uint64_t> total_bytes;  // the files' sizes before reading; unknown for stdin
+};
+
 struct LogOptions {
   Thresholds thresholds;
   // With a profile: accounts map to employees, and accounts keyed by an unauthenticated envelope
@@ -60,8 +68,8 @@ struct LogOptions {
   // Shown wall clock for timestamps that carry a zone (RFC 3339, CSV in UTC), in minutes east
   // of UTC; unset keeps each timestamp's own offset. Night-time is judged on this clock.
   std::optional<int> utc_offset_minutes;
-  // Called now and then with lines and bytes read so far.
-  std::function<void(std::uint64_t lines, std::uint64_t bytes)> progress;
+  // Called after each read of a file (about 1 MiB of text), on the calling thread.
+  std::function<void(const LogProgress&)> progress;
 };
 
 // Why an account was flagged; the strings are stable ids (docs/logs.md).

@@ -3,8 +3,10 @@
 // a TNEF stream (winmail.dat, application/ms-tnef, MS-OXTNEF) yields the files it carries.
 // Hostile input: every size, count and nesting is bounded; nothing is executed or written out.
 #pragma once
+#include <cstdint>
 #include <expected>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +70,9 @@ struct PstItem {
   std::vector<core::Finding> findings;  // cuts; parse.malformed for what libpff could not read
   // The folder at `location` held contacts, appointments, tasks or notes: passed over.
   bool not_mail = false;
+  // Items of the file visited so far, this one included (mail or not): how far the walk is, in
+  // the unit of pst_item_count.
+  std::uint64_t walked = 0;
 };
 using PstSink = std::function<void(PstItem&&)>;
 
@@ -79,5 +84,10 @@ using PstSink = std::function<void(PstItem&&)>;
 void read_pst_file(const std::string& path, const core::Limits& limits, const PstSink& sink);
 // The same from memory (stdin, fuzzing); `bytes` must outlive the call.
 void read_pst_memory(std::string_view bytes, const core::Limits& limits, const PstSink& sink);
+
+// The number of items read_pst_file visits (mail or not), from the folders' counts alone — no
+// message is opened — under the walk's own folder, depth and message caps: the total of a
+// progress bar. nullopt when libpff cannot open the file or read its root folder.
+std::optional<std::uint64_t> pst_item_count(const std::string& path);
 
 }  // namespace emotriage::outlook

@@ -311,14 +311,20 @@ class Walker {
            "the PST/OST file is damaged; only the messages that could be read were analysed",
            "libpff marks the file as corrupted");
     }
-    if (folders_cut_) sink_({"", "", {core::limit_finding("pst_folders", kMaxFolders)}, false});
-    if (messages_cut_) sink_({"", "", {core::limit_finding("pst_messages", kMaxMessages)}, false});
+    if (folders_cut_) emit({"", "", {core::limit_finding("pst_folders", kMaxFolders)}, false, 0});
+    if (messages_cut_)
+      emit({"", "", {core::limit_finding("pst_messages", kMaxMessages)}, false, 0});
   }
 
  private:
   void fail(std::string location, std::string_view ja, std::string_view en,
             const std::string& reason) {
-    sink_({std::move(location), "", {pff_malformed(ja, en, reason)}, false});
+    emit({std::move(location), "", {pff_malformed(ja, en, reason)}, false, 0});
+  }
+
+  void emit(PstItem&& item) {
+    item.walked = messages_;
+    sink_(std::move(item));
   }
 
   void walk_folder(Item folder, const std::string& path, std::size_t depth) {
@@ -343,7 +349,7 @@ class Walker {
       passed_over |= !message(folder.get(), index, prefix + std::to_string(index + 1));
     }
     // Contacts, appointments and tasks fill whole folders: one note per folder, not per item.
-    if (passed_over) sink_({path, "", {}, true});
+    if (passed_over) emit({path, "", {}, true, 0});
     int subfolders = 0;
     PffError sub_error;
     if (libpff_folder_get_number_of_sub_folders(folder.get(), &subfolders, sub_error.out()) != 1) {
@@ -387,9 +393,9 @@ class Walker {
            "the properties of a PST/OST message could not be read", "no record set");
       return true;
     }
-    PstItem out{std::move(location), "", {}, false};
+    PstItem out{std::move(location), "", {}, false, 0};
     out.mime = build_mime(*source, limits_, &out.findings);
-    sink_(std::move(out));
+    emit(std::move(out));
     return true;
   }
 
@@ -407,32 +413,57 @@ struct FileDeleter {
 };
 using File = std::unique_ptr<libpff_file_t, FileDeleter>;
 
-// Opens through `open` (a path or a memory handle) and walks the file.
-template <typename Open>
-void read_pst(const core::Limits& limits, const PstSink& sink, Open open) {
+// Opens `path` read-only; null when libpff cannot, with why in `failure` when given.
+File open_pst(const std::string& path, core::Finding* failure) {
   libpff_file_t* raw_file = nullptr;
   PffError error;
   if (libpff_file_initialize(&raw_file, error.out()) != 1) {
-    sink({"",
-          "",
-          {pff_malformed("PST/OST の読み取りを開始できませんでした",
-                         "the PST/OST reader could not start", error.text())},
-          false});
-    return;
+    if (failure != nullptr) {
+      *failure = pff_malformed("PST/OST の読み取りを開始できませんでした",
+                               "the PST/OST reader could not start", error.text());
+    }
+    return nullptr;
   }
   PffError open_error;
-  if (open(raw_file, open_error.out()) != 1) {
+  if (libpff_file_open(raw_file, path.c_str(), LIBPFF_OPEN_READ, open_error.out()) != 1) {
     libpff_file_free(&raw_file, nullptr);
-    sink({"",
-          "",
-          {pff_malformed("PST/OST ファイルとして開けませんでした",
-                         "the file could not be opened as a PST/OST mailbox", open_error.text())},
-          false});
-    return;
+    if (failure != nullptr) {
+      *failure =
+          pff_malformed("PST/OST ファイルとして開けませんでした",
+                        "the file could not be opened as a PST/OST mailbox", open_error.text());
+    }
+    return nullptr;
   }
-  const File file(raw_file);
-  Walker(limits, sink).walk(file.get());
+  return File(raw_file);
 }
+
+// Items below `folder` as Walker::walk_folder visits them: the same caps, counts only.
+struct ItemCounter {
+  std::size_t folders = 0;
+  std::uint64_t items = 0;
+  bool cut = false;  // the walk stops at the first folder over a cap
+
+  void count(libpff_item_t* folder, std::size_t depth) {
+    if (++folders > kMaxFolders || depth > kMaxFolderDepth) {
+      cut = true;
+      return;
+    }
+    int messages = 0;
+    if (libpff_folder_get_number_of_sub_messages(folder, &messages, nullptr) == 1) {
+      items = std::min<std::uint64_t>(items + static_cast<std::uint64_t>(std::max(messages, 0)),
+                                      kMaxMessages);
+    }
+    int subfolders = 0;
+    if (libpff_folder_get_number_of_sub_folders(folder, &subfolders, nullptr) != 1) return;
+    for (int index = 0; index < subfolders && !cut; ++index) {
+      libpff_item_t* sub = nullptr;
+      if (libpff_folder_get_sub_folder(folder, index, &sub, nullptr) != 1 || sub == nullptr) {
+        continue;
+      }
+      count(Item(sub).get(), depth + 1);
+    }
+  }
+};
 
 }  // namespace
 
@@ -441,9 +472,24 @@ bool is_pst(std::string_view head) {
 }
 
 void read_pst_file(const std::string& path, const core::Limits& limits, const PstSink& sink) {
-  read_pst(limits, sink, [&](libpff_file_t* file, libpff_error_t** error) {
-    return libpff_file_open(file, path.c_str(), LIBPFF_OPEN_READ, error);
-  });
+  core::Finding failure;
+  const File file = open_pst(path, &failure);
+  if (!file) {
+    sink({"", "", {std::move(failure)}, false, 0});
+    return;
+  }
+  Walker(limits, sink).walk(file.get());
+}
+
+std::optional<std::uint64_t> pst_item_count(const std::string& path) {
+  const File file = open_pst(path, nullptr);
+  libpff_item_t* root = nullptr;
+  if (!file || libpff_file_get_root_folder(file.get(), &root, nullptr) != 1 || root == nullptr) {
+    return std::nullopt;
+  }
+  ItemCounter counter;
+  counter.count(Item(root).get(), 0);
+  return counter.items;
 }
 
 void read_pst_memory(std::string_view bytes, const core::Limits& limits, const PstSink& sink) {
@@ -465,7 +511,8 @@ void read_pst_memory(std::string_view bytes, const core::Limits& limits, const P
           "",
           {pff_malformed("PST/OST をメモリ上に用意できませんでした",
                          "the PST/OST data could not be prepared in memory", reason)},
-          false});
+          false,
+          0});
     return;
   }
   read_pst_file("/proc/self/fd/" + std::to_string(descriptor), limits, sink);

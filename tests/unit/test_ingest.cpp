@@ -711,6 +711,58 @@ TEST_F(IngestFiles, TreeWithBinaryFileAndMbox) {
   EXPECT_EQ(c.skipped[0].reason, SkipReason::not_mail);
 }
 
+// How far a read is: each message says how much of its input is behind it, in the unit
+// measure_input gives the whole input in, so the last message reaches the total.
+TEST_F(IngestFiles, MboxMessagesCarryTheOffsetAfterThem) {
+  const std::string mbox = kFrom1 + "Subject: one\n\nb\n\n" + kFrom2 + "Subject: two\n\nb\n";
+  fs::path box = write("box.mbox", mbox);
+  Options options;
+  options.read_chunk = 7;  // offsets do not depend on how the file is read
+  Collected c = read(box, options);
+  ASSERT_EQ(c.messages.size(), 2u);
+  EXPECT_EQ(c.messages[0].input_done.bytes, mbox.find(kFrom2));
+  EXPECT_EQ(c.messages[1].input_done.bytes, mbox.size());
+  const auto total = measure_input(box.string());
+  ASSERT_TRUE(total);
+  EXPECT_EQ(total->bytes, mbox.size());
+  EXPECT_EQ(total->items, 0u);
+}
+
+TEST_F(IngestFiles, FolderProgressCountsTheFilesBefore) {
+  const std::string eml = "Subject: a\n\nb\n";
+  const std::string binary(
+      "\x7f"
+      "ELF\x02\x01\x01\0\0\0",
+      10);
+  const std::string mbox = kFrom1 + "Subject: one\n\nb\n\n" + kFrom2 + "Subject: two\n\nb\n";
+  write("tree/a.eml", eml);
+  write("tree/b.dat", binary);  // passed over, yet read: it counts
+  write("tree/c/box.mbox", mbox);
+  write("Md/tmp/half", "Subject: x\n\nnot read, not counted\n");
+  write("Md/cur/1", eml);
+  write("Md/new/2", eml);
+  Collected c = read(root_ / "tree");
+  ASSERT_EQ(c.messages.size(), 3u);
+  EXPECT_EQ(c.messages[0].input_done.bytes, eml.size());
+  EXPECT_EQ(c.messages[1].input_done.bytes, eml.size() + binary.size() + mbox.find(kFrom2));
+  EXPECT_EQ(c.messages[2].input_done.bytes, eml.size() + binary.size() + mbox.size());
+  EXPECT_EQ(measure_input((root_ / "tree").string())->bytes, c.messages[2].input_done.bytes);
+  EXPECT_EQ(measure_input((root_ / "Md").string())->bytes, 2 * eml.size());
+}
+
+TEST_F(IngestFiles, MeasureKnowsNothingOfStdinAndNothingOfAMissingFile) {
+  EXPECT_FALSE(measure_input("-"));
+  const auto missing = measure_input((root_ / "missing.eml").string());
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->bytes + missing->items, 0u);
+  // A PST/OST libpff cannot open has no item count: nothing to measure.
+  fs::path broken = write("broken.pst", "!BDN" + std::string(100, '\0'));
+  const auto pst = measure_input(broken.string());
+  ASSERT_TRUE(pst);
+  EXPECT_EQ(pst->items, 0u);
+  EXPECT_EQ(pst->bytes, 0u);
+}
+
 TEST_F(IngestFiles, SymlinksAreNotFollowed) {
   fs::path outside = write("outside/secret.eml", "Subject: secret\n\nb\n");
   write("tree/a.eml", "Subject: a\n\nb\n");

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <sstream>
 
 #include "app/analyze.hpp"
 #include "app/pipeline.hpp"
@@ -43,6 +45,38 @@ TEST(Pipeline, OrderIsInputOrderForAnyWorkerCount) {
     for (int i = 0; i < 300; ++i)
       ASSERT_EQ(subjects[static_cast<std::size_t>(i)], std::to_string(i));
   }
+  std::filesystem::remove(mbox);
+}
+
+TEST(Pipeline, ProgressReachesTheMeasuredTotalAcrossInputs) {
+  const std::string mbox = write_mbox(50);
+  const auto size = std::filesystem::file_size(mbox);
+  std::vector<BatchProgress> seen;
+  BatchOptions options;
+  options.jobs = 3;
+  BatchEvents events{.message = {},
+                     .analysis = {},
+                     .error = {},
+                     .skipped = {},
+                     .progress = [&](const BatchProgress& p) { seen.push_back(p); }};
+  run_batch({mbox, "/nonexistent/a.eml", mbox}, options, events);
+  ASSERT_EQ(seen.size(), 100u);
+  ASSERT_TRUE(seen.back().total);
+  EXPECT_EQ(seen.back().total->bytes, 2 * size);
+  EXPECT_EQ(seen.back().done.bytes, 2 * size);
+  EXPECT_EQ(seen[49].done.bytes, size);  // the first mbox read, the second not begun
+  for (std::size_t i = 1; i < seen.size(); ++i) {
+    EXPECT_LT(seen[i - 1].done.bytes, seen[i].done.bytes);
+    EXPECT_EQ(seen[i].messages, i + 1);
+  }
+  // stdin cannot be measured: no total, the count only.
+  seen.clear();
+  std::istringstream empty;
+  auto* saved = std::cin.rdbuf(empty.rdbuf());
+  run_batch({mbox, "-"}, options, events);
+  std::cin.rdbuf(saved);
+  ASSERT_FALSE(seen.empty());
+  EXPECT_FALSE(seen.back().total);
   std::filesystem::remove(mbox);
 }
 

@@ -3,6 +3,11 @@
 // PST files), and libpff's errors on damaged and truncated files becoming findings.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <random>
 
@@ -197,6 +202,44 @@ TEST(Pst, MissingFileIsAFinding) {
                 [&](PstItem&& item) { items.push_back(std::move(item)); });
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].findings.at(0).id, core::kParseMalformed);
+}
+
+// The total of the progress bar: a mailbox written at test time (tests/tools/eml_to_pst.py) in
+// nested folders; the folders' counts must give the number of items the walk then visits.
+TEST(Pst, ItemCountIsWhatTheWalkVisits) {
+  const std::filesystem::path incidents =
+      std::filesystem::path(EMOTRIAGE_SOURCE_DIR) / "examples/incidents";
+  std::vector<std::string> emls;
+  for (const auto& entry : std::filesystem::directory_iterator(incidents)) {
+    if (entry.path().extension() == ".eml") emls.push_back(entry.path().string());
+  }
+  std::ranges::sort(emls);
+  ASSERT_GE(emls.size(), 6u);
+  const std::string pst = (std::filesystem::temp_directory_path() /
+                           ("emotriage-pst-count-" + std::to_string(::getpid()) + ".pst"))
+                              .string();
+  const char* folders[] = {"Inbox", "Inbox/Sub", "Sent Items", "取引先/見積"};
+  std::string command = std::string(EMOTRIAGE_PYTHON) + " " + EMOTRIAGE_SOURCE_DIR +
+                        "/tests/tools/eml_to_pst.py '" + pst + "'";
+  for (std::size_t i = 0; i < emls.size(); ++i) {
+    command += std::string(" '") + folders[i % std::size(folders)] + "=" + emls[i] + "'";
+  }
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+
+  std::vector<PstItem> items;
+  read_pst_file(pst, core::Limits{}, [&](PstItem&& item) { items.push_back(std::move(item)); });
+  const auto count = pst_item_count(pst);
+  std::filesystem::remove(pst);
+  ASSERT_TRUE(count);
+  EXPECT_EQ(*count, emls.size());
+  std::uint64_t messages = 0;
+  for (const auto& item : items) {
+    if (item.mime.empty()) continue;
+    ++messages;
+    EXPECT_EQ(item.walked, messages) << item.location;  // items walked so far, this one included
+  }
+  EXPECT_EQ(messages, *count);
+  EXPECT_FALSE(pst_item_count("/nonexistent/box.pst"));
 }
 
 }  // namespace
