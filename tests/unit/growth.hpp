@@ -3,7 +3,7 @@
 // machine or under a sanitizer, and says nothing about a quadratic loop that is still fast on the
 // test's input. Instead the same work is timed on an input 8 times larger: linear work takes
 // about 8 times as long, quadratic work 64 times. Time is the thread's CPU time, so a busy machine
-// (other tests, builds) does not count, and each size is the best of three runs.
+// (other tests, builds) does not count, and each size is the best of several runs.
 #include <gtest/gtest.h>
 
 #include <time.h>
@@ -29,9 +29,9 @@ template <class Work>
 void expect_linear_growth(Work work) {
   using Milliseconds = std::chrono::duration<double, std::milli>;
   constexpr std::size_t kFactor = 8;
-  auto best_of_three = [&](std::size_t scale) {
+  auto best_of = [&](int runs, std::size_t scale) {
     auto best = std::chrono::nanoseconds::max();
-    for (int run = 0; run < 3; ++run) {
+    for (int run = 0; run < runs; ++run) {
       const auto start = thread_cpu_time();
       work(scale);
       best = std::min(best, thread_cpu_time() - start);
@@ -39,12 +39,11 @@ void expect_linear_growth(Work work) {
     return best;
   };
   std::size_t scale = 1;
-  auto small = best_of_three(scale);
-  while (small < std::chrono::milliseconds(5) && scale < 256) {
-    scale *= 2;
-    small = best_of_three(scale);
-  }
-  const auto large = best_of_three(scale * kFactor);
+  while (best_of(3, scale) < std::chrono::milliseconds(5) && scale < 256) scale *= 2;
+  // Measured again: a noisy run can stop the doubling early, and an inflated small time would
+  // hide a quadratic large one.
+  const auto small = best_of(5, scale);
+  const auto large = best_of(3, scale * kFactor);
   // 3× slack over linear (allocation and cache effects grow a little with size) and 5 ms for
   // timer noise. A quadratic loop lands at 8² = 64× (≥ 320 ms), far above;
   // quadratic work that is a small share at the small size may hide, hence the 5 ms floor.
