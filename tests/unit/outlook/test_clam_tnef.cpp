@@ -124,6 +124,20 @@ TEST_F(ClamTnef, WinmailDatOnItsOwnIsInspected) {
   EXPECT_TRUE(analysis.verdict.suspicious);
 }
 
+// The whole analysis of one input read as `format`, with the example profile.
+verdict::Analysis analyse_with_example_profile(const std::string& locator, const std::string& bytes,
+                                               ingest::Format format = ingest::Format::rfc822) {
+  static const profile::Matcher matcher(
+      profile::load_profile(std::string(EMOTRIAGE_SOURCE_DIR) + "/examples/profile.toml").value());
+  mime::initialize();
+  ingest::RawMessage raw;
+  raw.locator = locator;
+  raw.format = format;
+  raw.bytes = bytes;
+  return app::analyze_message(app::parse_raw(raw, core::Limits{}), {.matcher = &matcher},
+                              core::Limits{});
+}
+
 // One TNEF attribute: level, tag (type << 16 | id), length, data, checksum (MS-OXTNEF 2.1.3).
 std::string tnef_attribute(std::uint8_t level, std::uint32_t tag, const std::string& data) {
   auto le = [](std::uint32_t v, int bytes) {
@@ -154,16 +168,7 @@ TEST(TnefBody, TheBodyInsideWinmailDatIsTheMailsText) {
       "Content-Disposition: attachment; filename=winmail.dat\r\n"
       "Content-Transfer-Encoding: base64\r\n\r\n" +
       detail::base64_lines(tnef) + "--b--\r\n";
-  auto profile =
-      profile::load_profile(std::string(EMOTRIAGE_SOURCE_DIR) + "/examples/profile.toml");
-  ASSERT_TRUE(profile.has_value());
-  const profile::Matcher matcher(std::move(*profile));
-  mime::initialize();
-  ingest::RawMessage raw;
-  raw.locator = "tnef-body.eml";
-  raw.bytes = mail;
-  const verdict::Analysis analysis = app::analyze_message(app::parse_raw(raw, core::Limits{}),
-                                                          {.matcher = &matcher}, core::Limits{});
+  const verdict::Analysis analysis = analyse_with_example_profile("tnef-body.eml", mail);
   EXPECT_TRUE(std::ranges::any_of(analysis.evidence.urls, [](const auto& url) {
     return url.url == "http://files.evil.example/invoice_4821.zip";
   }));
@@ -183,17 +188,8 @@ TEST(TnefBody, AWinmailDatAloneIsJudgedOnWhatItHas) {
                            tnef_attribute(1, 0x0002800C,
                                           "Please see the invoice.\r\n\r\n"
                                           "株式会社サンプル商事\r\n山田 太郎\r\n");
-  auto profile =
-      profile::load_profile(std::string(EMOTRIAGE_SOURCE_DIR) + "/examples/profile.toml");
-  ASSERT_TRUE(profile.has_value());
-  const profile::Matcher matcher(std::move(*profile));
-  mime::initialize();
-  ingest::RawMessage raw;
-  raw.locator = "winmail.dat";
-  raw.format = ingest::Format::tnef;
-  raw.bytes = tnef;
-  const verdict::Analysis analysis = app::analyze_message(app::parse_raw(raw, core::Limits{}),
-                                                          {.matcher = &matcher}, core::Limits{});
+  const verdict::Analysis analysis =
+      analyse_with_example_profile("winmail.dat", tnef, ingest::Format::tnef);
   EXPECT_EQ(analysis.message.envelope.subject, "RE: invoice");
   EXPECT_FALSE(core::has_finding(analysis.evidence.findings, "thread.hijacked-reply"));
   EXPECT_TRUE(std::ranges::any_of(analysis.verdict.actions, [](const verdict::Action& action) {
