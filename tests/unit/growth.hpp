@@ -6,6 +6,7 @@
 // machine (other tests, builds) does not count, and each size is the best of several runs.
 #include <gtest/gtest.h>
 
+#include <sched.h>
 #include <time.h>
 
 #include <algorithm>
@@ -39,6 +40,24 @@ void expect_linear_growth(Work work) {
     work(scale);
     return thread_cpu_time() - start;
   };
+  // Measured on one CPU: on a host with fast and slow cores (or cores at different clocks) a
+  // migration between the small and the large run would skew the ratio.
+  cpu_set_t previous_cpus;
+  bool pinned = false;
+  if (const int cpu = sched_getcpu();
+      cpu >= 0 && sched_getaffinity(0, sizeof previous_cpus, &previous_cpus) == 0) {
+    cpu_set_t one_cpu;
+    CPU_ZERO(&one_cpu);
+    CPU_SET(cpu, &one_cpu);
+    pinned = sched_setaffinity(0, sizeof one_cpu, &one_cpu) == 0;
+  }
+  struct Unpin {
+    bool pinned;
+    cpu_set_t& previous;
+    ~Unpin() {
+      if (pinned) sched_setaffinity(0, sizeof previous, &previous);
+    }
+  } unpin{pinned, previous_cpus};
   std::size_t scale = 1;
   while (std::min({timed(scale), timed(scale), timed(scale)}) < std::chrono::milliseconds(5) &&
          scale < 256)
