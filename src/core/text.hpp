@@ -21,8 +21,8 @@ bool is_valid_utf8(std::string_view bytes);
 bool is_ascii(std::string_view bytes);
 std::size_t count_replacement_chars(std::string_view utf8);
 
-// Position of `needle` in `haystack` at or after `from`, or npos. glibc's memmem: much faster
-// than std::string_view::find when the needle's first byte is common ('\n', 'o').
+// Position of `needle` in `haystack` at or after `from`, or npos. Much faster than
+// std::string_view::find when the needle's first byte is common ('\n', 'o').
 std::size_t find_bytes(std::string_view haystack, std::string_view needle, std::size_t from = 0);
 
 // Cuts UTF-8 text to at most `max_bytes` without splitting a character.

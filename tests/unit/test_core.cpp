@@ -1,6 +1,8 @@
 // core: limits parsing, UTF-8 helpers, digests, byte search.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "core/hash.hpp"
 #include "core/limits.hpp"
 #include "core/text.hpp"
@@ -72,6 +74,34 @@ TEST(Text, FindBytes) {
   EXPECT_EQ(find_bytes(hay, "\nFrom ", 3), 10u);
   EXPECT_EQ(find_bytes(hay, "\nFrom ", 11), std::string_view::npos);
   EXPECT_EQ(find_bytes(hay, "x", 100), std::string_view::npos);
+}
+
+// The block filter against std::string_view::find on random text over a small alphabet (many
+// near-matches), needles of every length up to past the filter's limit, every start offset,
+// hits at the block and tail edges.
+TEST(Text, FindBytesAgreesWithFind) {
+  std::mt19937 random(20261130);
+  const std::string alphabet = "\nFrom -\xff";
+  auto random_text = [&](std::size_t size) {
+    std::string text(size, ' ');
+    for (char& c : text) c = alphabet[random() % alphabet.size()];
+    return text;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    const std::string hay = random_text(random() % 200);
+    const std::size_t needle_size = 1 + random() % 70;
+    std::string needle = random_text(needle_size);
+    if (!hay.empty() && random() % 2 == 0) {  // a needle that occurs
+      const std::size_t at = random() % hay.size();
+      needle = hay.substr(at, needle_size);
+    }
+    for (std::size_t from = 0; from <= hay.size() + 1; from += 1 + random() % 7) {
+      const std::size_t expected =
+          from > hay.size() ? std::string_view::npos : std::string_view(hay).find(needle, from);
+      ASSERT_EQ(find_bytes(hay, needle, from), expected)
+          << "needle size " << needle.size() << " from " << from << " hay size " << hay.size();
+    }
+  }
 }
 
 TEST(Hash, KnownDigests) {
