@@ -164,12 +164,16 @@ std::vector<core::Message> split_attached_files(core::Message& outer, const core
     raw.locator = outer.locator + "#part=" + part.path;
     raw.format = *format;
     raw.original_size = part.content.size();
-    raw.bytes = part.content;
+    // Moved, not copied (an attached mail file may be tens of MB); put back if it is no mail.
+    raw.bytes = std::move(part.content);
     core::Message inner = parse_raw(raw, limits);
-    if (inner.parts.empty()) continue;  // not readable as a mail (a damaged .msg)
+    if (inner.parts.empty()) {  // not readable as a mail (a damaged .msg): inspected as a file
+      part.content = std::move(raw.bytes);
+      continue;
+    }
     --budget.mails;
-    budget.bytes -= part.content.size();
-    part.content.clear();
+    budget.bytes -= raw.original_size;
+    part.content.clear();  // moved out above: cleared so it is empty whatever the move left
     part.is_attachment = false;
     inner.add_finding(forwarded_by(outer, part.path));
     inner_messages.push_back(std::move(inner));
