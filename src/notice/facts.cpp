@@ -359,9 +359,9 @@ class FactsBuilder {
         if (last.empty() || date > last) last = date;
       }
     }
-    auto day = [](const std::string& stamp) {
-      return stamp.substr(0, std::min<std::size_t>(10, stamp.size()));
-    };
+    // The date part of an ISO stamp; whatever a hand-edited analysis holds there, the cut stays
+    // on a character boundary (a cut inside one made the notices' JSON dump throw).
+    auto day = [](const std::string& stamp) { return std::string(core::utf8_prefix(stamp, 10)); };
     return Json{{"known", !first.empty()},
                 {"first_seen", first},
                 {"last_seen", last},

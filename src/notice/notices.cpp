@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/hash.hpp"
+#include "core/text.hpp"
 #include "notice/embedded_templates.hpp"
 #include "notice/facts.hpp"
 #include "notice/mail.hpp"
@@ -15,6 +16,8 @@ namespace emotriage::notice {
 namespace {
 
 using Json = nlohmann::ordered_json;
+// Invalid UTF-8 in an analysis file becomes U+FFFD in a notice, never an exception.
+constexpr auto kJsonErrors = Json::error_handler_t::replace;
 using report::Lang;
 namespace mustache = kainjow::mustache;
 
@@ -50,7 +53,7 @@ mustache::data to_data(const Json& value) {
     case Json::value_t::null:
       return mustache::data{std::string()};
     default:
-      return mustache::data{value.dump()};
+      return mustache::data{value.dump(-1, ' ', false, kJsonErrors)};
   }
 }
 
@@ -243,7 +246,8 @@ std::string message_id(const Json& facts, const MailNotice& notice, Lang lang,
     domain = domains[0].get<std::string>();
   }
   std::string seed = notice.file_stem + "\n" + std::string(lang_code(lang)) + "\n" + date + "\n" +
-                     notice.target.dump() + "\n" + facts["period"].dump();
+                     notice.target.dump(-1, ' ', false, kJsonErrors) + "\n" +
+                     facts["period"].dump(-1, ' ', false, kJsonErrors);
   return "<" + core::sha256_hex(seed).substr(0, 32) + ".notice@" + domain + ">";
 }
 
@@ -285,7 +289,7 @@ std::expected<std::vector<NoticeFile>, NoticeError> render_notices(
   for (Lang lang : options.langs) {
     Json facts = build_facts(analysis, profile, lang);
     if (facts["counts"]["suspicious"].get<std::uint64_t>() == 0) continue;
-    facts["notice_date"] = options.date.substr(0, 10);
+    facts["notice_date"] = std::string(core::utf8_prefix(options.date, 10));
     std::string suffix = "." + std::string(lang_code(lang));
     // The public notice is about our identity being misused; outside malspam alone gets the
     // staff alert only (the CLI says so).

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/text.hpp"
 #include "notice/notices.hpp"
 #include "profile/profile.hpp"
 
@@ -83,6 +84,17 @@ TEST_F(NoticeRender, HostileDataIsInert) {
   EXPECT_NE(letter->bytes.find("{{#company}}x{{/company}}"), std::string::npos);
   EXPECT_NE(letter->bytes.find("<b>bold</b>"), std::string::npos);  // text is not HTML-escaped
   EXPECT_EQ(letter->bytes.find("\nBcc:"), std::string::npos);
+}
+
+// Found by fuzzing: a date whose first ten bytes end inside a character was cut there for the
+// notice period, and the invalid UTF-8 made a JSON dump throw (the process aborted).
+TEST_F(NoticeRender, DateCutInsideACharacterStaysValidText) {
+  Json analysis = hostile_;
+  for (Json& message : analysis["messages"])
+    message["date"] = "2022-03-さんぷる商事05T09:55:10+09:00";
+  Rendered out = render(analysis);
+  ASSERT_FALSE(out.files.empty());
+  for (const auto& file : out.files) EXPECT_TRUE(core::is_valid_utf8(file.bytes)) << file.name;
 }
 
 TEST_F(NoticeRender, DeterministicAndOneFilePerNotice) {
