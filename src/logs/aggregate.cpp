@@ -19,7 +19,8 @@ constexpr std::size_t kMaxSendersPerAccount = 2'000;
 // Minutes with mail: 16 bytes each, ten weeks of mail every minute.
 constexpr std::size_t kMaxMinutesPerAccount = 100'000;
 constexpr std::size_t kFirstCompaction = 4096;  // minutes appended before rows out of order merge
-constexpr std::size_t kMaxIpsPerHour = 1'000;
+// (hour, IP) pairs: 16 bytes each; a user's two addresses every working hour for ten years.
+constexpr std::size_t kMaxIpHoursPerAccount = 100'000;
 constexpr std::size_t kMaxFailureKeys = 100'000;
 constexpr std::size_t kMaxSamples = 5;
 constexpr std::size_t kMaxListed = 20;
@@ -232,16 +233,30 @@ void Aggregator::note_ip(Account& account, std::string_view ip, Stamp time) {
   } else if (time.wall < it->second) {
     it->second = time.wall;
   }
-  const std::int64_t hour = floor_div(time.wall, 3600);
-  if (hour != account.ip_hour) {
-    account.ip_hour = hour;
-    account.ips_this_hour.clear();
+  const IpHour pair{floor_div(time.wall, 3600), text_hash(ip)};
+  std::vector<IpHour>& pairs = account.ip_hours;
+  if (!pairs.empty() && pairs.back() == pair) return;
+  // Amortised as for the minutes: the next merge waits until the list has doubled.
+  if (pairs.size() >=
+      std::min(std::max(account.ip_hours_compact_at, kFirstCompaction), kMaxIpHoursPerAccount)) {
+    compact_ip_hours(account);
+    account.ip_hours_compact_at = 2 * pairs.size();
+    if (pairs.size() >= kMaxIpHoursPerAccount) {
+      account.truncated = true;
+      return;
+    }
   }
-  if (std::ranges::find(account.ips_this_hour, ip) == account.ips_this_hour.end() &&
-      account.ips_this_hour.size() < kMaxIpsPerHour) {
-    account.ips_this_hour.emplace_back(ip);
-    account.peak_ips_per_hour =
-        std::max<std::uint64_t>(account.peak_ips_per_hour, account.ips_this_hour.size());
+  pairs.push_back(pair);
+}
+
+void Aggregator::compact_ip_hours(Account& account) {
+  std::vector<IpHour>& pairs = account.ip_hours;
+  std::ranges::sort(pairs);
+  const auto repeated = std::ranges::unique(pairs);
+  pairs.erase(repeated.begin(), repeated.end());
+  if (pairs.size() > kMaxIpHoursPerAccount) {
+    pairs.resize(kMaxIpHoursPerAccount);
+    account.truncated = true;
   }
 }
 
@@ -553,7 +568,12 @@ AccountSummary Aggregator::summarize(const std::string& key, const Account& stat
     summary.new_client_ips.push_back(fresh[i].second);
   }
   summarize_minutes(state, summary);
-  summary.peak_client_ips_per_hour = state.peak_ips_per_hour;
+  // Sorted by hour (finish compacts): the longest run of one hour.
+  for (std::size_t i = 0, run = 0; i < state.ip_hours.size(); ++i) {
+    run = i > 0 && state.ip_hours[i].hour == state.ip_hours[i - 1].hour ? run + 1 : 1;
+    summary.peak_client_ips_per_hour =
+        std::max<std::uint64_t>(summary.peak_client_ips_per_hour, run);
+  }
   summary.night_messages = state.night;
   summary.envelope_senders = state.senders.size();
   summary.forged_senders = state.forged;
@@ -652,6 +672,7 @@ LogReport Aggregator::finish(std::vector<FileSummary> files, std::uint64_t lines
     // Names that only ever failed to log in are not accounts that sent anything.
     if (state.messages == 0 && state.logins == 0) continue;
     compact_minutes(state);
+    compact_ip_hours(state);
     report.accounts.push_back(summarize(key, state));
   }
   std::ranges::sort(report.accounts, [](const AccountSummary& a, const AccountSummary& b) {

@@ -1,6 +1,7 @@
 // Per-account state, fed by every parser, and the flagging at the end. Every container has a
 // bound (see the constants in aggregate.cpp), so memory follows the number of accounts, not lines.
 #pragma once
+#include <compare>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -33,6 +34,14 @@ class Aggregator {
     std::uint32_t messages = 0;
     std::uint32_t recipients = 0;  // saturating
   };
+  // A client IP used in a clock hour. Kept like the minutes (merged now and then, sorted at the
+  // end), so distinct IPs per hour do not depend on the order of the lines either: several
+  // servers' logs read one after the other, newest-first exports.
+  struct IpHour {
+    std::int64_t hour = 0;  // wall seconds / 3600
+    std::uint64_t ip = 0;   // text_hash of the address
+    auto operator<=>(const IpHour&) const = default;
+  };
 
  public:
   // Per-account state; parsers only hold pointers to it.
@@ -52,9 +61,8 @@ class Aggregator {
     std::vector<MinuteCount> minutes;
     std::size_t compact_at = 0;
     bool minutes_sorted = true;
-    std::int64_t ip_hour = INT64_MIN;
-    std::vector<std::string> ips_this_hour;
-    std::uint64_t peak_ips_per_hour = 0;
+    std::vector<IpHour> ip_hours;
+    std::size_t ip_hours_compact_at = 0;
     StringMap<std::int64_t> ips;  // first use (wall seconds)
     HashSet64 recipients_seen, domains_seen;
     HashSet64 senders;
@@ -92,6 +100,8 @@ class Aggregator {
                   std::uint64_t recipients);
   // Sorts and merges the minutes (same minute once); marks the account truncated at the bound.
   static void compact_minutes(Account& account);
+  // Sorts the (hour, IP) pairs, each once; marks the account truncated at the bound.
+  static void compact_ip_hours(Account& account);
   // Peaks, hours, days and the baseline from the minutes (sorted and merged).
   void summarize_minutes(const Account& state, AccountSummary& summary) const;
   void note_time(Account& account, Stamp time);

@@ -181,6 +181,31 @@ TEST(AuditCsv, PeaksDoNotDependOnRowOrder) {
   EXPECT_EQ(report_to_json(newest_first), report_to_json(oldest_first));
 }
 
+// Found after the audit: distinct client IPs per clock hour were counted as the rows came, so the
+// logs of two servers given one after the other split each hour's IPs into two runs.
+TEST(AuditIps, DistinctIpsPerHourDoNotDependOnLineOrder) {
+  PostfixWriter server_a, server_b, in_time_order;
+  for (int hour = 0; hour < 3; ++hour) {
+    for (int k = 0; k < 6; ++k) {
+      const std::int64_t at = kJan5 + 36'000 + hour * 3600 + k * 60;
+      const std::string ip_a = "198.51.100." + std::to_string(10 * hour + k);
+      const std::string ip_b = "203.0.113." + std::to_string(10 * hour + k);
+      server_a.message(at, "t.yamada@sample.example", ip_a, 1);
+      server_b.message(at + 30, "t.yamada@sample.example", ip_b, 1);
+      in_time_order.message(at, "t.yamada@sample.example", ip_a, 1);
+      in_time_order.message(at + 30, "t.yamada@sample.example", ip_b, 1);
+    }
+  }
+  std::vector<std::string> one_after_the_other = server_a.lines;
+  one_after_the_other.insert(one_after_the_other.end(), server_b.lines.begin(),
+                             server_b.lines.end());
+  const auto peak = [](const std::vector<std::string>& lines) {
+    return account(analyze_lines(lines), "t.yamada@sample.example").peak_client_ips_per_hour;
+  };
+  EXPECT_EQ(peak(in_time_order.lines), 12u);
+  EXPECT_EQ(peak(one_after_the_other), 12u);
+}
+
 TEST(AuditCsv, PowerShellTypeLineIsSkipped) {
   const LogReport typed = analyze_file("m365_type.csv");
   ASSERT_EQ(typed.files.size(), 1u);
