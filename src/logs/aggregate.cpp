@@ -31,6 +31,21 @@ std::int64_t floor_div(std::int64_t value, std::int64_t divisor) {
   return value / divisor - (value % divisor < 0 ? 1 : 0);
 }
 
+// Whether one more entry fits in a per-account list that is merged now and then (sorted, each
+// key once). Amortised: after a merge the next waits until the list has doubled. At the bound
+// the account is marked truncated.
+template <class Entry>
+bool room_after_merge(Aggregator::Account& account, const std::vector<Entry>& list,
+                      std::size_t& merge_at, std::size_t bound,
+                      void (*merge)(Aggregator::Account&)) {
+  if (list.size() < std::min(std::max(merge_at, kFirstCompaction), bound)) return true;
+  merge(account);
+  merge_at = 2 * list.size();
+  if (list.size() < bound) return true;
+  account.truncated = true;
+  return false;
+}
+
 void lower_into(std::string_view text, std::string& out) {
   text = text.substr(0, kMaxKeyBytes);
   out.assign(text);
@@ -236,15 +251,9 @@ void Aggregator::note_ip(Account& account, std::string_view ip, Stamp time) {
   const IpHour pair{floor_div(time.wall, 3600), text_hash(ip)};
   std::vector<IpHour>& pairs = account.ip_hours;
   if (!pairs.empty() && pairs.back() == pair) return;
-  // Amortised as for the minutes: the next merge waits until the list has doubled.
-  if (pairs.size() >=
-      std::min(std::max(account.ip_hours_compact_at, kFirstCompaction), kMaxIpHoursPerAccount)) {
-    compact_ip_hours(account);
-    account.ip_hours_compact_at = 2 * pairs.size();
-    if (pairs.size() >= kMaxIpHoursPerAccount) {
-      account.truncated = true;
-      return;
-    }
+  if (!room_after_merge(account, pairs, account.ip_hours_compact_at, kMaxIpHoursPerAccount,
+                        compact_ip_hours)) {
+    return;
   }
   pairs.push_back(pair);
 }
@@ -335,15 +344,10 @@ void Aggregator::add_minute(Account& account, std::int64_t wall, std::uint32_t m
   }
   if (!minutes.empty() && minute < minutes.back().minute) account.minutes_sorted = false;
   // Rows out of order repeat minutes: merge them now and then, so the list stays one entry per
-  // minute with mail (amortised: the next merge waits until the list has doubled).
-  if (minutes.size() >=
-      std::min(std::max(account.compact_at, kFirstCompaction), kMaxMinutesPerAccount)) {
-    compact_minutes(account);
-    account.compact_at = 2 * minutes.size();
-    if (minutes.size() >= kMaxMinutesPerAccount) {
-      account.truncated = true;
-      return;
-    }
+  // minute with mail.
+  if (!room_after_merge(account, minutes, account.compact_at, kMaxMinutesPerAccount,
+                        compact_minutes)) {
+    return;
   }
   minutes.push_back({minute, saturated_add(0, messages), saturated_add(0, recipients)});
 }
