@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 
 #include "core/text.hpp"
 
@@ -32,18 +33,25 @@ std::int64_t floor_div(std::int64_t value, std::int64_t divisor) {
 }
 
 // Whether one more entry fits in a per-account list that is merged now and then (sorted, each
-// key once). Amortised: after a merge the next waits until the list has doubled. At the bound
-// the account is marked truncated.
+// key once, cut at `bound`). Amortised: after a merge the next waits until the list has doubled,
+// and unmerged entries may take it up to twice the bound, so that a list left just under the
+// bound is not sorted again on every line. Once a merge leaves it at the bound it is full: the
+// account is marked truncated and nothing more is added.
+constexpr std::size_t kListFull = std::numeric_limits<std::size_t>::max();
 template <class Entry>
 bool room_after_merge(Aggregator::Account& account, const std::vector<Entry>& list,
                       std::size_t& merge_at, std::size_t bound,
                       void (*merge)(Aggregator::Account&)) {
-  if (list.size() < std::min(std::max(merge_at, kFirstCompaction), bound)) return true;
+  if (merge_at == kListFull) return false;
+  if (list.size() < std::min(std::max(merge_at, kFirstCompaction), 2 * bound)) return true;
   merge(account);
+  if (list.size() >= bound) {
+    merge_at = kListFull;
+    account.truncated = true;
+    return false;
+  }
   merge_at = 2 * list.size();
-  if (list.size() < bound) return true;
-  account.truncated = true;
-  return false;
+  return true;
 }
 
 void lower_into(std::string_view text, std::string& out) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/text.hpp"
 #include "web/assets.hpp"
 
 namespace emotriage::web {
@@ -62,7 +63,7 @@ report::Lang request_lang(const httplib::Request& request) {
 std::string upload_name(std::string_view filename, std::size_t index) {
   constexpr std::size_t kMaxName = 255;
   if (filename.empty()) return "upload-" + std::to_string(index + 1);
-  return std::string(filename.substr(0, kMaxName));
+  return std::string(core::utf8_prefix(filename, kMaxName));  // not inside a character
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "../growth.hpp"
+#include "logs/aggregate.hpp"
 #include "logs/logs.hpp"
 
 namespace emotriage::logs {
@@ -204,6 +206,51 @@ TEST(AuditIps, DistinctIpsPerHourDoNotDependOnLineOrder) {
   };
   EXPECT_EQ(peak(in_time_order.lines), 12u);
   EXPECT_EQ(peak(one_after_the_other), 12u);
+}
+
+// Found in review: once the (hour, IP) list was at its bound (or a merge left it just under),
+// every new pair sorted all 100,000 entries again — a botnet account late in a long log cost
+// seconds per thousand lines. Lines past the bound must cost no more than lines before it.
+TEST(AuditIps, PairsAtTheBoundCostNoMoreThanBefore) {
+  constexpr int kIpsPerHour = 500;
+  const auto ip = [](int n) {
+    return "10.0." + std::to_string(n / 256) + "." + std::to_string(n % 256);
+  };
+  const auto cpu_time_of = [](auto&& work) {
+    const auto start = test_support::thread_cpu_time();
+    work();
+    return test_support::thread_cpu_time() - start;
+  };
+  const LogOptions options;
+  Aggregator full(options);
+  const auto login_hours = [&](Aggregator& into, int first_hour, int hours) {
+    for (int hour = first_hour; hour < first_hour + hours; ++hour) {
+      for (int k = 0; k < kIpsPerHour; ++k) {
+        into.login("bot@sample.example", ip(k), Stamp{kJan5 + hour * 3600 + k});
+      }
+    }
+  };
+  const auto before = cpu_time_of([&] { login_hours(full, 0, 4); });  // 2,000 pairs
+  login_hours(full, 4, 196);                                          // 100,000 pairs: the bound
+  const auto past = cpu_time_of([&] { login_hours(full, 200, 4); });
+  EXPECT_LT(past, before * 10 + std::chrono::milliseconds(50));
+  const LogReport report = full.finish({}, 0, 0);
+  ASSERT_EQ(report.accounts.size(), 1u);
+  EXPECT_EQ(report.accounts[0].peak_client_ips_per_hour, static_cast<std::uint64_t>(kIpsPerHour));
+  EXPECT_TRUE(report.accounts[0].state_truncated);
+
+  // Just under the bound, then pairs already held: merges must not follow every line.
+  Aggregator almost(options);
+  login_hours(almost, 0, 199);
+  for (int k = 0; k < kIpsPerHour - 1; ++k) {
+    almost.login("bot@sample.example", ip(k), Stamp{kJan5 + 199 * 3600 + k});
+  }
+  const auto repeated = cpu_time_of([&] {
+    for (int k = 0; k < 2 * kIpsPerHour * 2; ++k) {
+      almost.login("bot@sample.example", ip(k % 2), Stamp{kJan5 + k % 2});
+    }
+  });
+  EXPECT_LT(repeated, before * 10 + std::chrono::milliseconds(50));
 }
 
 TEST(AuditCsv, PowerShellTypeLineIsSkipped) {
