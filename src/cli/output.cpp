@@ -10,6 +10,8 @@
 #include <iostream>
 #include <iterator>
 
+#include "core/text.hpp"
+
 namespace emotriage::cli {
 
 std::optional<inspect::Extractor> open_extractor(const std::string& directory, report::Lang lang) {
@@ -101,13 +103,6 @@ std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-// 12345678 -> "12,345,678".
-std::string grouped(std::uint64_t value) {
-  std::string digits = std::to_string(value);
-  for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
-  return digits;
 }
 
 // Decimal units with one digit after the point: "512 B", "4.5 MB", "1.2 GB".
@@ -226,13 +221,13 @@ void Progress::update(std::uint64_t count, const ingest::Amount& done,
   char head[16];
   std::snprintf(head, sizeof head, "] %3u%%  ", percent);
   std::string line = "\r[" + std::string(filled, '#') + std::string(kBarWidth - filled, '-') +
-                     head + grouped(count) + " " + noun();
+                     head + core::grouped_digits(count) + " " + noun();
   if (total.bytes > 0) {
     line += "  " + byte_size(std::min(done.bytes, total.bytes)) + " / " + byte_size(total.bytes);
   }
   if (total.items > 0) {
-    line += "  " + grouped(std::min(done.items, total.items)) + " / " + grouped(total.items) +
-            (ja ? " 件" : " items");
+    line += "  " + core::grouped_digits(std::min(done.items, total.items)) + " / " +
+            core::grouped_digits(total.items) + (ja ? " 件" : " items");
   }
   // The time left once a second of work gives a rate to go by.
   const std::int64_t elapsed = last_ms_ - start_ms_;

@@ -190,4 +190,10 @@ std::string_view utf8_prefix(std::string_view utf8, std::size_t max_bytes) {
   return utf8.substr(0, cut);
 }
 
+std::string grouped_digits(std::uint64_t value) {
+  std::string digits = std::to_string(value);
+  for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
+  return digits;
+}
+
 }  // namespace emotriage::core

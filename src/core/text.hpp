@@ -28,4 +28,7 @@ std::size_t find_bytes(std::string_view haystack, std::string_view needle, std::
 // Cuts UTF-8 text to at most `max_bytes` without splitting a character.
 std::string_view utf8_prefix(std::string_view utf8, std::size_t max_bytes);
 
+// 12345678 -> "12,345,678" (counts in reports and on the progress line).
+std::string grouped_digits(std::uint64_t value);
+
 }  // namespace emotriage::core

@@ -1,6 +1,7 @@
 // Output: JSON (DESIGN.md "Mail-server logs" contract plus added fields) and text for a person.
 #include <cstdio>
 
+#include "core/text.hpp"
 #include "logs/logs.hpp"
 
 namespace emotriage::logs {
@@ -9,14 +10,6 @@ namespace {
 
 constexpr std::size_t kTextOthers = 10;     // unflagged accounts listed in the text output
 constexpr std::size_t kAccountFields = 40;  // in an account's JSON object, at most
-
-std::string grouped(std::uint64_t value) {
-  std::string digits = std::to_string(value);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) {
-    digits.insert(static_cast<std::size_t>(i), ",");
-  }
-  return digits;
-}
 
 std::string joined(const std::vector<std::string>& items, std::size_t most) {
   std::string out;
@@ -32,55 +25,59 @@ std::string joined(const std::vector<std::string>& items, std::size_t most) {
 std::string detail(Reason reason, const AccountSummary& a, bool ja) {
   switch (reason) {
     case Reason::burst:
-      return ja ? "10 分間に最大 " + grouped(a.peak_messages_per_10min) + " 通 (宛先 " +
-                      grouped(a.peak_recipients_per_10min) + " 件)、1 時間に最大 " +
-                      grouped(a.peak_messages_per_hour) + " 通。" +
+      return ja ? "10 分間に最大 " + core::grouped_digits(a.peak_messages_per_10min) +
+                      " 通 (宛先 " + core::grouped_digits(a.peak_recipients_per_10min) +
+                      " 件)、1 時間に最大 " + core::grouped_digits(a.peak_messages_per_hour) +
+                      " 通。" +
                       (a.baseline_messages_per_hour
-                           ? "普段は 1 時間あたり " + grouped(*a.baseline_messages_per_hour) +
-                                 " 通です。"
+                           ? "普段は 1 時間あたり " +
+                                 core::grouped_digits(*a.baseline_messages_per_hour) + " 通です。"
                            : "ログにそれ以前の送信履歴はなく、1 日の上限を超えています。")
-                : "up to " + grouped(a.peak_messages_per_10min) + " messages (" +
-                      grouped(a.peak_recipients_per_10min) + " recipients) in 10 minutes, " +
-                      grouped(a.peak_messages_per_hour) + " in one hour; " +
+                : "up to " + core::grouped_digits(a.peak_messages_per_10min) + " messages (" +
+                      core::grouped_digits(a.peak_recipients_per_10min) +
+                      " recipients) in 10 minutes, " +
+                      core::grouped_digits(a.peak_messages_per_hour) + " in one hour; " +
                       (a.baseline_messages_per_hour
-                           ? "its usual hour has " + grouped(*a.baseline_messages_per_hour) + "."
+                           ? "its usual hour has " +
+                                 core::grouped_digits(*a.baseline_messages_per_hour) + "."
                            : "no earlier history in the log, and over the daily limits.");
     case Reason::many_client_ips:
-      return ja ? "1 時間のうちに最大 " + grouped(a.peak_client_ips_per_hour) +
+      return ja ? "1 時間のうちに最大 " + core::grouped_digits(a.peak_client_ips_per_hour) +
                       " 個の異なる IP アドレスから送信しています (ボットネットの特徴)。"
-                : "up to " + grouped(a.peak_client_ips_per_hour) +
+                : "up to " + core::grouped_digits(a.peak_client_ips_per_hour) +
                       " different IP addresses within one hour (typical of a botnet).";
     case Reason::envelope_sender_mismatch:
       return ja ? "ログインしたアカウントと異なる差出人アドレスで " +
-                      grouped(a.forged_sender_messages) + " 通送信 (" +
+                      core::grouped_digits(a.forged_sender_messages) + " 通送信 (" +
                       joined(a.forged_senders, 5) + ")。"
-                : "" + grouped(a.forged_sender_messages) +
+                : "" + core::grouped_digits(a.forged_sender_messages) +
                       " messages sent as someone other than the logged-in account (" +
                       joined(a.forged_senders, 5) + ").";
     case Reason::dnsbl_rejections:
-      return ja ? "受信側サーバーに " + grouped(a.dnsbl_rejections) +
+      return ja ? "受信側サーバーに " + core::grouped_digits(a.dnsbl_rejections) +
                       " 回拒否されました (当社ドメイン/IP がブラックリストに載った恐れ)。"
-                : "receivers refused " + grouped(a.dnsbl_rejections) +
+                : "receivers refused " + core::grouped_digits(a.dnsbl_rejections) +
                       " deliveries (our domain or IP may be on a block list).";
     case Reason::new_client_ips:
-      return ja ? "これまで使われていなかった IP アドレス " + grouped(a.new_client_ip_count) +
-                      " 個 (" + joined(a.new_client_ips, 5) + ")。"
-                : "" + grouped(a.new_client_ip_count) + " IP addresses not used before (" +
-                      joined(a.new_client_ips, 5) + ").";
+      return ja ? "これまで使われていなかった IP アドレス " +
+                      core::grouped_digits(a.new_client_ip_count) + " 個 (" +
+                      joined(a.new_client_ips, 5) + ")。"
+                : "" + core::grouped_digits(a.new_client_ip_count) +
+                      " IP addresses not used before (" + joined(a.new_client_ips, 5) + ").";
     case Reason::night_time:
-      return ja ? "夜間に " + grouped(a.night_messages) + " 通送信しています。"
-                : "" + grouped(a.night_messages) + " messages sent at night.";
+      return ja ? "夜間に " + core::grouped_digits(a.night_messages) + " 通送信しています。"
+                : "" + core::grouped_digits(a.night_messages) + " messages sent at night.";
     case Reason::suspicious_message_ids:
       return ja ? "空、または Windows 端末名 (DESKTOP-… など) を含むものが " +
-                      grouped(a.empty_message_ids + a.machine_message_ids) +
+                      core::grouped_digits(a.empty_message_ids + a.machine_message_ids) +
                       " 通 (通常のメールソフトではなくマルウェアが送った疑い)。"
-                : "" + grouped(a.empty_message_ids + a.machine_message_ids) +
+                : "" + core::grouped_digits(a.empty_message_ids + a.machine_message_ids) +
                       " empty or naming a Windows host (DESKTOP-…), as malware rather than a mail "
                       "program writes them.";
     case Reason::failed_logins:
-      return ja ? "" + grouped(a.failed_logins) +
+      return ja ? "" + core::grouped_digits(a.failed_logins) +
                       " 回の認証失敗があります (パスワードの総当たり・使い回しの疑い)。"
-                : "" + grouped(a.failed_logins) +
+                : "" + core::grouped_digits(a.failed_logins) +
                       " authentication failures (password guessing or reuse).";
   }
   return {};
@@ -215,14 +212,15 @@ std::string report_to_text(const LogReport& report, bool ja) {
   std::uint64_t unknown = 0;
   for (const auto& f : report.files) unknown += f.unknown;
   const std::size_t flagged = report.flagged_count();
-  out += ja ? "メールサーバーのログ: " + grouped(report.files.size()) + " ファイル、" +
-                  grouped(report.lines) + " 行 (読めなかった行 " + grouped(unknown) + ")、メール " +
-                  grouped(report.messages) + " 通、アカウント " + grouped(report.accounts.size()) +
-                  "\n"
-            : "Mail-server logs: " + grouped(report.files.size()) + " files, " +
-                  grouped(report.lines) + " lines (" + grouped(unknown) + " not recognised), " +
-                  grouped(report.messages) + " messages, " + grouped(report.accounts.size()) +
-                  " accounts\n";
+  out += ja ? "メールサーバーのログ: " + core::grouped_digits(report.files.size()) + " ファイル、" +
+                  core::grouped_digits(report.lines) + " 行 (読めなかった行 " +
+                  core::grouped_digits(unknown) + ")、メール " +
+                  core::grouped_digits(report.messages) + " 通、アカウント " +
+                  core::grouped_digits(report.accounts.size()) + "\n"
+            : "Mail-server logs: " + core::grouped_digits(report.files.size()) + " files, " +
+                  core::grouped_digits(report.lines) + " lines (" + core::grouped_digits(unknown) +
+                  " not recognised), " + core::grouped_digits(report.messages) + " messages, " +
+                  core::grouped_digits(report.accounts.size()) + " accounts\n";
   for (const auto& f : report.files) {
     if (!f.error.empty()) {
       out += (ja ? "  注意: " : "  warning: ") + f.path +
@@ -235,28 +233,33 @@ std::string report_to_text(const LogReport& report, bool ja) {
   }
   out += flagged == 0 ? (ja ? "大量送信の兆候があるアカウントはありません。\n"
                             : "No account shows signs of mass sending.\n")
-                      : (ja ? "要対応のアカウント: " + grouped(flagged) + "\n"
-                            : "Accounts that need action: " + grouped(flagged) + "\n");
+                      : (ja ? "要対応のアカウント: " + core::grouped_digits(flagged) + "\n"
+                            : "Accounts that need action: " + core::grouped_digits(flagged) + "\n");
   std::size_t others = 0;
   for (const auto& a : report.accounts) {
     const std::string who = a.employee.empty() ? a.account : a.account + " (" + a.employee + ")";
     if (!a.flagged) {
       if (others == 0) out += ja ? "\nその他の送信の多いアカウント:\n" : "\nOther busy accounts:\n";
       if (++others > kTextOthers) break;
-      out += "  " + who + ": " + grouped(a.messages) + (ja ? " 通、宛先 " : " messages, ") +
-             grouped(a.recipients) + (ja ? " 件、接続元 " : " recipients, ") +
-             grouped(a.client_ips) + (ja ? " 個" : " client IPs") + "\n";
+      out += "  " + who + ": " + core::grouped_digits(a.messages) +
+             (ja ? " 通、宛先 " : " messages, ") + core::grouped_digits(a.recipients) +
+             (ja ? " 件、接続元 " : " recipients, ") + core::grouped_digits(a.client_ips) +
+             (ja ? " 個" : " client IPs") + "\n";
       continue;
     }
     out += "\n■ " + who + (ja ? "  要対応\n" : "  NEEDS ACTION\n");
-    out += ja ? "  送信 " + grouped(a.messages) + " 通、宛先 " + grouped(a.recipients) +
-                    " 件 (異なる宛先 " + grouped(a.distinct_recipients) + "、ドメイン " +
-                    grouped(a.recipient_domains) + ")、接続元 IP " + grouped(a.client_ips) +
-                    " 個、期間 " + a.first + " 〜 " + a.last + "\n"
-              : "  " + grouped(a.messages) + " messages, " + grouped(a.recipients) +
-                    " recipients (" + grouped(a.distinct_recipients) + " distinct, " +
-                    grouped(a.recipient_domains) + " domains), " + grouped(a.client_ips) +
-                    " client IPs, " + a.first + " to " + a.last + "\n";
+    out += ja ? "  送信 " + core::grouped_digits(a.messages) + " 通、宛先 " +
+                    core::grouped_digits(a.recipients) + " 件 (異なる宛先 " +
+                    core::grouped_digits(a.distinct_recipients) + "、ドメイン " +
+                    core::grouped_digits(a.recipient_domains) + ")、接続元 IP " +
+                    core::grouped_digits(a.client_ips) + " 個、期間 " + a.first + " 〜 " + a.last +
+                    "\n"
+              : "  " + core::grouped_digits(a.messages) + " messages, " +
+                    core::grouped_digits(a.recipients) + " recipients (" +
+                    core::grouped_digits(a.distinct_recipients) + " distinct, " +
+                    core::grouped_digits(a.recipient_domains) + " domains), " +
+                    core::grouped_digits(a.client_ips) + " client IPs, " + a.first + " to " +
+                    a.last + "\n";
     out += ja ? "  理由:\n" : "  Why:\n";
     for (Reason reason : a.reasons) out += "   - " + explain(reason, a, ja) + "\n";
     for (const auto& sample : a.rejection_samples) {
