@@ -119,8 +119,8 @@ run "analyze-j1"            -       "$emotriage" analyze --profile "$here/../exa
 run "corpus_summary-j1"     summary "$corpus_summary" --jobs 1 "$mbox"
 [ "$jobs" -gt 1 ] && run "corpus_summary-j$jobs" summary "$corpus_summary" --jobs "$jobs" "$mbox"
 run "gmime"                 summary "$gmime" "$mbox"
-# The walk plus the work issue 2 asks beyond it (SHA-256 of every part and message, gumbo on
-# every HTML body): a floor for any GMime + gumbo implementation, not a peer.
+# The walk plus the work issue 2 asks beyond it (SHA-256 of every part, gumbo on every HTML
+# body): a floor for any GMime + gumbo implementation, not a peer.
 run "gmime-required-work"   summary "$gmime" --required-work "$mbox"
 if [ "${SKIP_PYTHON:-0}" != 1 ]; then
     run "python"            summary python3 "$here/baseline_python.py" "$mbox"

@@ -11,6 +11,7 @@ runtime_build=(
   libmagic-dev libfuzzy-dev libyara-dev zlib1g-dev
   libpff-dev libbfio-dev
   libsqlite3-dev
+  libjemalloc-dev  # the executables' allocator
   libcpp-httplib-dev  # emotriage serve
 )
 tests=(
