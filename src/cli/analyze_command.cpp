@@ -18,6 +18,7 @@
 #include "report/analysis_report.hpp"
 #include "report/campaign.hpp"
 #include "report/document.hpp"
+#include "report/json_text.hpp"
 
 namespace emotriage::cli {
 
@@ -124,7 +125,7 @@ int run_analyze(const AnalyzeOptions& options) {
     if (json) {
       if (!first) std::cout << ",\n";
       first = false;
-      std::cout << report::analysis_to_json(analysis, lang).dump(-1, ' ', false, kJsonErrors);
+      std::cout << report::compact_json(report::analysis_to_json(analysis, lang));
     } else if (document) {
       std::cout << document->message(analysis, full);
     } else if (full) {

@@ -9,6 +9,7 @@
 #include "app/pipeline.hpp"
 #include "cli/output.hpp"
 #include "report/dump.hpp"
+#include "report/json_text.hpp"
 
 namespace emotriage::cli {
 
@@ -65,8 +66,7 @@ int run_parse(const ParseOptions& options) {
     if (json) {
       if (!first) std::cout << ",\n";
       first = false;
-      std::cout
-          << report::message_dump_json(message, dump, inspection).dump(-1, ' ', false, kJsonErrors);
+      std::cout << report::compact_json(report::message_dump_json(message, dump, inspection));
     } else {
       std::cout << neutralize_controls(report::message_dump_text(message, dump, inspection))
                 << "\n";

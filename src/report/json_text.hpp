@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace emotriage::report {
+
+// The compact JSON text of `value`, byte for byte what
+// `value.dump(-1, ' ', false, error_handler_t::replace)` writes, without its byte-at-a-time
+// escaping of long strings: a parse or analysis of a mailbox writes every header and text body
+// through here (docs/performance.md).
+std::string compact_json(const nlohmann::ordered_json& value);
+void append_compact_json(std::string& out, const nlohmann::ordered_json& value);
+
+}  // namespace emotriage::report
