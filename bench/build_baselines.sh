@@ -12,5 +12,5 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$1"
 # shellcheck disable=SC2046  # pkg-config output must word-split
 ${CC:-cc} -O2 -std=gnu11 -Wall -Wextra -o "$1/baseline_gmime" "$here/baseline_gmime.c" \
-    $(pkg-config --cflags --libs gmime-3.0 gumbo) -lcrypto
+    $(pkg-config --cflags --libs gmime-3.0 gumbo yara) -lcrypto
 echo "built $1/baseline_gmime" >&2
