@@ -96,7 +96,11 @@ bool mentions_block_list(std::string_view text) {
                                                   "blocked using",
                                                   "barracuda reputation",
                                                   "surbl",
-                                                  "uribl"};
+                                                  "uribl",
+                                                  // Microsoft 365 / Outlook.com: 5.7.606-649
+                                                  // "banned sending IP", 5.7.511 "banned sender"
+                                                  "banned sending ip",
+                                                  "banned sender"};
   char buffer[512];
   const std::size_t size = std::min(text.size(), sizeof buffer);
   for (std::size_t i = 0; i < size; ++i) {

@@ -116,6 +116,18 @@ TEST(AuditDnsbl, RealBlockListAnswersCountOncePerRecipient) {
            "[192.0.2.25] blocked using zen.spamhaus.org (in reply to RCPT TO command))",
            "deferred (host mx[192.0.2.9] said: 550 5.7.1 Your IP 192.0.2.25 is listed in "
            "bl.spamcop.net (in reply to RCPT TO command))",
+           // Microsoft 365 and Outlook.com refusing the sending IP or the sender.
+           "bounced (host partner-example.mail.protection.outlook.com[192.0.2.30] said: 550 "
+           "5.7.606 Access denied, banned sending IP [192.0.2.25]. To request removal from this "
+           "list please visit https://sender.office.com/ and follow the directions. (in reply "
+           "to RCPT TO command))",
+           "bounced (host partner-example.mail.protection.outlook.com[192.0.2.30] said: 550 "
+           "5.7.511 Access denied, banned sender[192.0.2.25]. To request removal from this "
+           "list, forward this message to delist@microsoft.com. (in reply to RCPT TO command))",
+           "bounced (host outlook-com.olc.protection.outlook.com[192.0.2.31] said: 550 5.7.1 "
+           "Unfortunately, messages from [192.0.2.25] weren't sent. Please contact your "
+           "Internet service provider since part of their network is on our block list "
+           "(S3150). (in reply to RCPT TO command))",
        }) {
     log.message(kJan5 + 36'000, "u@sample.example", "192.0.2.10", 1, answer);
     std::string retry = log.lines[log.lines.size() - 2];
@@ -123,7 +135,8 @@ TEST(AuditDnsbl, RealBlockListAnswersCountOncePerRecipient) {
   }
   const AccountSummary& u = account(analyze_lines(log.lines), "u@sample.example");
   EXPECT_EQ(u.deferred, 6u);
-  EXPECT_EQ(u.dnsbl_rejections, 3u);
+  EXPECT_EQ(u.bounced, 6u);
+  EXPECT_EQ(u.dnsbl_rejections, 6u);
   EXPECT_TRUE(has_reason(u, Reason::dnsbl_rejections));
 }
 
