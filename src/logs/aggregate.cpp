@@ -82,25 +82,12 @@ bool is_alnum(char c) {
 // and the known lists. "listed" alone is greylisting or a directory miss ("not listed in Domino
 // Directory"), and 5.7.1 is any policy refusal: neither counts without a list named.
 bool mentions_block_list(std::string_view text) {
-  static constexpr std::string_view kPhrases[] = {"dnsbl",
-                                                  "blacklist",
-                                                  "blocklist",
-                                                  "block list",
-                                                  "black list",
-                                                  "spamhaus",
-                                                  "spamcop",
-                                                  "barracudacentral",
-                                                  "sorbs.net",
-                                                  "uceprotect",
-                                                  "abuseat.org",
-                                                  "blocked using",
-                                                  "barracuda reputation",
-                                                  "surbl",
-                                                  "uribl",
-                                                  // Microsoft 365 / Outlook.com: 5.7.606-649
-                                                  // "banned sending IP", 5.7.511 "banned sender"
-                                                  "banned sending ip",
-                                                  "banned sender"};
+  static constexpr std::string_view kPhrases[] = {
+      "dnsbl", "blacklist", "blocklist", "block list", "black list", "spamhaus", "spamcop",
+      "barracudacentral", "sorbs.net", "uceprotect", "abuseat.org", "blocked using",
+      "barracuda reputation", "surbl", "uribl",
+      // Microsoft 365 / Outlook.com: 5.7.606-649 and 5.7.511.
+      "banned sending ip", "banned sender"};
   char buffer[512];
   const std::size_t size = std::min(text.size(), sizeof buffer);
   for (std::size_t i = 0; i < size; ++i) {
