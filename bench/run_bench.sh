@@ -175,17 +175,21 @@ for name in order:
     print("%-20s %8.2f %8.2f %8.0f %7.1f %8.1f %5s  %s" % (
         name, r["wall"], r["cpu"], msgs / r["wall"], size / 1e6 / r["wall"], r["rss"], r["load1"], match))
 print()
-print("wall-time ratios (emotriage / baseline; <1 = emotriage faster):")
-for num in ("emotriage-json-j1", "corpus_summary-j1", "emotriage-json-j%s" % jobs, "analyze-j1",
-            "analyze-j%s" % jobs):
+print("wall-time ratios (emotriage / baseline; <1 = emotriage faster; failed runs left out):")
+def ok(name):
+    return name in rows and rows[name]["rc"] == 0
+
+# dict.fromkeys: one core gives -j1 twice
+for num in dict.fromkeys(("emotriage-json-j1", "corpus_summary-j1", "emotriage-json-j%s" % jobs,
+                          "analyze-j1", "analyze-j%s" % jobs)):
     dens = ("gmime", "gmime-analysis-floor", "python") if num.startswith("analyze") else (
         "gmime", "gmime-required-work", "python")
     for den in dens:
-        if num in rows and den in rows:
-            print("  %-20s / %-19s %6.2f" % (num, den, rows[num]["wall"] / rows[den]["wall"]))
+        if ok(num) and ok(den):
+            print("  %-20s / %-20s %6.2f" % (num, den, rows[num]["wall"] / rows[den]["wall"]))
 for floor, what in (("gmime-required-work", "issue 2's parse"), ("gmime-analysis-floor", "issue 10's analyze")):
-    if "gmime" in rows and floor in rows:
-        print("  %-20s / %-19s %6.2f  (a floor of %s on one core)" % (
+    if ok("gmime") and ok(floor):
+        print("  %-20s / %-20s %6.2f  (a floor of %s on one core)" % (
             floor, "gmime", rows[floor]["wall"] / rows["gmime"]["wall"], what))
 sys.exit(1 if any(r["rc"] for r in rows.values()) else 0)
 EOF

@@ -125,9 +125,7 @@ void append_integer(std::string& out, Integer number) {
   out.append(digits.data(), end);
 }
 
-}  // namespace
-
-void append_compact_json(std::string& out, const Json& value) {
+void append_value(std::string& out, const Json& value) {
   switch (value.type()) {
     case Json::value_t::null:
       out += "null";
@@ -150,7 +148,7 @@ void append_compact_json(std::string& out, const Json& value) {
       for (const Json& element : value) {
         if (!first) out += ',';
         first = false;
-        append_compact_json(out, element);
+        append_value(out, element);
       }
       out += ']';
       return;
@@ -163,7 +161,7 @@ void append_compact_json(std::string& out, const Json& value) {
         first = false;
         append_string(out, member.key());
         out += ':';
-        append_compact_json(out, member.value());
+        append_value(out, member.value());
       }
       out += '}';
       return;
@@ -176,9 +174,11 @@ void append_compact_json(std::string& out, const Json& value) {
   }
 }
 
+}  // namespace
+
 std::string compact_json(const Json& value) {
   std::string out;
-  append_compact_json(out, value);
+  append_value(out, value);
   return out;
 }
 

@@ -11,6 +11,5 @@ namespace emotriage::report {
 // escaping of long strings: a parse or analysis of a mailbox writes every header and text body
 // through here (docs/performance.md).
 std::string compact_json(const nlohmann::ordered_json& value);
-void append_compact_json(std::string& out, const nlohmann::ordered_json& value);
 
 }  // namespace emotriage::report

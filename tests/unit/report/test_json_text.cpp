@@ -6,6 +6,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "report/json_text.hpp"
@@ -21,9 +22,15 @@ std::string reference(const Json& value) {
 
 TEST(CompactJson, EveryByteValueAsNlohmannWritesIt) {
   for (int c = 0; c < 256; ++c) {
-    std::string text = "a" + std::string(1, static_cast<char>(c)) + "b";
     SCOPED_TRACE(c);
-    EXPECT_EQ(compact_json(Json(text)), reference(Json(text)));
+    // A short string (scalar only), inside the first and the second 16-byte block, and in the
+    // tail after two blocks.
+    for (auto [at, size] :
+         {std::pair<std::size_t, std::size_t>{1, 5}, {5, 21}, {17, 40}, {33, 40}}) {
+      std::string text(size, 'a');
+      text[at] = static_cast<char>(c);
+      EXPECT_EQ(compact_json(Json(text)), reference(Json(text)));
+    }
   }
 }
 
@@ -79,9 +86,6 @@ TEST(CompactJson, NumbersNestingAndKeysAsNlohmannWritesThem) {
   value["key \"needs\"\n escaping"] = "v";
   value["\xFF invalid key"] = Json::array({Json::object({{"nested", Json::array({1, "x"})}})});
   EXPECT_EQ(compact_json(value), reference(value));
-  std::string appended = "prefix,";
-  append_compact_json(appended, value);
-  EXPECT_EQ(appended, "prefix," + reference(value));
 }
 
 }  // namespace
