@@ -7,13 +7,13 @@
 #include "core/hash.hpp"
 #include "report/analysis_report.hpp"
 #include "report/campaign.hpp"
+#include "report/json_text.hpp"
 
 namespace emotriage::cases {
 
 namespace {
 
 using Json = nlohmann::ordered_json;
-constexpr auto kJsonErrors = Json::error_handler_t::replace;
 constexpr std::string_view kEmotriage = "emotriage";
 
 struct Kind {
@@ -115,10 +115,10 @@ NewMail mail_from_analysis(const verdict::Analysis& analysis, const profile::Pro
     mail.analyses.push_back(NewAnalysis{
         .part = locator.starts_with(carrier) ? locator.substr(carrier.size()) : locator,
         .locator = locator,
-        .analysis_ja =
-            report::analysis_to_json(one, report::Lang::ja).dump(-1, ' ', false, kJsonErrors),
-        .analysis_en = en.dump(-1, ' ', false, kJsonErrors),
-        .campaign_json = campaign_json.dump(-1, ' ', false, kJsonErrors),
+        .analysis_ja = report::analysis_to_json(one, report::Lang::ja)
+                           .dump(-1, ' ', false, report::kJsonErrors),
+        .analysis_en = en.dump(-1, ' ', false, report::kJsonErrors),
+        .campaign_json = campaign_json.dump(-1, ' ', false, report::kJsonErrors),
         .scenario = std::string(verdict::to_string(one.verdict.scenario)),
         .date = envelope.date,
         .from_address = envelope.from.empty() ? std::string() : envelope.from.front().address,

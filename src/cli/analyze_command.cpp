@@ -41,8 +41,6 @@ struct AnalyzeOptions {
   NoticeCliOptions notices;
 };
 
-constexpr auto kJsonErrors = nlohmann::ordered_json::error_handler_t::replace;
-
 int run_analyze(const AnalyzeOptions& options) {
   const report::Lang lang = language_from(options.lang);
   app::BatchOptions batch;
@@ -177,9 +175,9 @@ int run_analyze(const AnalyzeOptions& options) {
     campaign.add_logs(*report);
   }
   if (json) {
-    std::cout << "\n],\"campaign\":" << campaign.to_json().dump(-1, ' ', false, kJsonErrors)
-              << ",\"errors\":" << errors.dump(-1, ' ', false, kJsonErrors)
-              << ",\"skipped\":" << skipped.dump(-1, ' ', false, kJsonErrors) << "}\n";
+    std::cout << "\n],\"campaign\":" << campaign.to_json().dump(-1, ' ', false, report::kJsonErrors)
+              << ",\"errors\":" << errors.dump(-1, ' ', false, report::kJsonErrors)
+              << ",\"skipped\":" << skipped.dump(-1, ' ', false, report::kJsonErrors) << "}\n";
   } else if (document) {
     std::cout << document->end(campaign.summary());
   } else {

@@ -15,6 +15,7 @@
 #include "cases/checklist.hpp"
 #include "cases/render.hpp"
 #include "cli/output.hpp"
+#include "report/json_text.hpp"
 
 namespace emotriage::cli {
 
@@ -22,7 +23,6 @@ namespace {
 
 using report::Lang;
 using report::pick;
-constexpr auto kJsonErrors = nlohmann::ordered_json::error_handler_t::replace;
 
 void print_error(Lang lang, std::string_view ja, std::string_view en, std::string_view detail) {
   std::cerr << "emotriage: " << pick(lang, ja, en);
@@ -183,7 +183,7 @@ int run_list(const CaseOptions& options) {
     return 2;
   }
   if (options.format == "json")
-    std::cout << cases::list_json(*cases).dump(1, ' ', false, kJsonErrors) << "\n";
+    std::cout << cases::list_json(*cases).dump(1, ' ', false, report::kJsonErrors) << "\n";
   else
     std::cout << cases::list_text(*cases, lang);
   return 0;
@@ -195,7 +195,8 @@ int run_show(const CaseOptions& options) {
   if (!opened) return 2;
   const cases::CaseData& data = opened->data;
   if (options.format == "json")
-    std::cout << cases::case_json(data, lang, false).dump(1, ' ', false, kJsonErrors) << "\n";
+    std::cout << cases::case_json(data, lang, false).dump(1, ' ', false, report::kJsonErrors)
+              << "\n";
   else
     std::cout << cases::case_text(data, lang);
   return 0;
@@ -233,7 +234,7 @@ int run_step(const CaseOptions& options) {
                                          {"who", options.who},
                                          {"at", *at},
                                          {"note", options.note}};
-    std::cout << updated.dump(-1, ' ', false, kJsonErrors) << "\n";
+    std::cout << updated.dump(-1, ' ', false, report::kJsonErrors) << "\n";
     return 0;
   }
   std::cout << index + 1 << ". "
@@ -260,7 +261,7 @@ int run_note(const CaseOptions& options) {
   if (options.format == "json") {
     const nlohmann::ordered_json recorded{
         {"case", options.name}, {"who", options.who}, {"at", *at}, {"note", options.text}};
-    std::cout << recorded.dump(-1, ' ', false, kJsonErrors) << "\n";
+    std::cout << recorded.dump(-1, ' ', false, report::kJsonErrors) << "\n";
     return 0;
   }
   std::cout << pick(lang, "メモを記録しました (", "Note recorded (") << *at << ")\n";
@@ -278,7 +279,7 @@ int run_export(const CaseOptions& options) {
   else if (options.format == "html")
     document = cases::report_html(data, lang);
   else
-    document = cases::case_json(data, lang, true).dump(1, ' ', false, kJsonErrors) + "\n";
+    document = cases::case_json(data, lang, true).dump(1, ' ', false, report::kJsonErrors) + "\n";
   bool ok = true;
   if (options.out.empty())
     std::cout << document;

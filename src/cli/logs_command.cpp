@@ -8,6 +8,7 @@
 #include "cli/output.hpp"
 #include "logs/logs.hpp"
 #include "profile/matcher.hpp"
+#include "report/json_text.hpp"
 
 namespace emotriage::cli {
 
@@ -138,7 +139,7 @@ int run_logs(const LogsCommandOptions& options) {
     nlohmann::ordered_json out = {
         {"tool", "emotriage"}, {"version", EMOTRIAGE_VERSION}, {"command", "logs"}};
     out.update(logs::report_to_json(*report));
-    std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    std::cout << out.dump(2, ' ', false, report::kJsonErrors) << "\n";
   } else {
     std::cout << neutralize_controls(logs::report_to_text(*report, lang == report::Lang::ja));
   }

@@ -25,8 +25,6 @@ struct ParseOptions {
   unsigned jobs = 0;
 };
 
-constexpr auto kJsonErrors = nlohmann::ordered_json::error_handler_t::replace;
-
 std::string_view describe(ingest::SkipReason reason, report::Lang lang) {
   switch (reason) {
     case ingest::SkipReason::not_mail:
@@ -93,8 +91,8 @@ int run_parse(const ParseOptions& options) {
   };
   app::BatchStats stats = app::run_batch(options.inputs, batch, events);
   if (json) {
-    std::cout << "\n],\"errors\":" << errors.dump(-1, ' ', false, kJsonErrors)
-              << ",\"skipped\":" << skipped.dump(-1, ' ', false, kJsonErrors) << "}\n";
+    std::cout << "\n],\"errors\":" << errors.dump(-1, ' ', false, report::kJsonErrors)
+              << ",\"skipped\":" << skipped.dump(-1, ' ', false, report::kJsonErrors) << "}\n";
   } else {
     for (const auto& item : skipped) {
       std::cout << neutralize_controls(

@@ -10,14 +10,13 @@
 #include "notice/embedded_templates.hpp"
 #include "notice/facts.hpp"
 #include "notice/mail.hpp"
+#include "report/json_text.hpp"
 
 namespace emotriage::notice {
 
 namespace {
 
 using Json = nlohmann::ordered_json;
-// Invalid UTF-8 in an analysis file becomes U+FFFD in a notice, never an exception.
-constexpr auto kJsonErrors = Json::error_handler_t::replace;
 using report::Lang;
 namespace mustache = kainjow::mustache;
 
@@ -53,7 +52,7 @@ mustache::data to_data(const Json& value) {
     case Json::value_t::null:
       return mustache::data{std::string()};
     default:
-      return mustache::data{value.dump(-1, ' ', false, kJsonErrors)};
+      return mustache::data{value.dump(-1, ' ', false, report::kJsonErrors)};
   }
 }
 
@@ -246,8 +245,8 @@ std::string message_id(const Json& facts, const MailNotice& notice, Lang lang,
     domain = domains[0].get<std::string>();
   }
   std::string seed = notice.file_stem + "\n" + std::string(lang_code(lang)) + "\n" + date + "\n" +
-                     notice.target.dump(-1, ' ', false, kJsonErrors) + "\n" +
-                     facts["period"].dump(-1, ' ', false, kJsonErrors);
+                     notice.target.dump(-1, ' ', false, report::kJsonErrors) + "\n" +
+                     facts["period"].dump(-1, ' ', false, report::kJsonErrors);
   return "<" + core::sha256_hex(seed).substr(0, 32) + ".notice@" + domain + ">";
 }
 

@@ -17,7 +17,7 @@ using Json = nlohmann::ordered_json;
 // nlohmann's own text for what it alone decides: invalid UTF-8 (its replacement follows its
 // decoder's state machine), floating-point numbers and binary values.
 void append_nlohmann(std::string& out, const Json& value) {
-  out += value.dump(-1, ' ', false, Json::error_handler_t::replace);
+  out += value.dump(-1, ' ', false, kJsonErrors);
 }
 
 // The escape each byte needs inside a JSON string (ensure_ascii off): none for every byte from

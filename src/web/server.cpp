@@ -9,13 +9,13 @@
 #include <string_view>
 
 #include "core/text.hpp"
+#include "report/json_text.hpp"
 #include "web/assets.hpp"
 
 namespace emotriage::web {
 
 namespace {
 
-constexpr auto kJsonErrors = nlohmann::ordered_json::error_handler_t::replace;
 constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
 
 bool is_api(const httplib::Request& request) {
@@ -24,7 +24,8 @@ bool is_api(const httplib::Request& request) {
 
 void send_json(httplib::Response& response, int status, const nlohmann::ordered_json& body) {
   response.status = status;
-  response.set_content(body.dump(-1, ' ', false, kJsonErrors), "application/json; charset=utf-8");
+  response.set_content(body.dump(-1, ' ', false, report::kJsonErrors),
+                       "application/json; charset=utf-8");
 }
 
 void send(httplib::Response& response, const Answer& answer) {
